@@ -1,0 +1,982 @@
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+#include "outfile.h"
+#include "xalloc.h"
+
+#define DEFAULT_LAYER_NAME	"deno-runtime"
+#define DEFAULT_LAYER_STACK	"DenoRuntimeLayerStack"
+#define DEFAULT_DENO_BASE_URL	"https://github.com/denoland/deno/releases/download"
+#define DEFAULT_LOG_RETENTION	30
+
+void
+options_init(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->command = CMD_PIPELINE;
+	o->arch = ARCH_ARM64;
+	o->deno_version = xstrdup(DENO_DEFAULT_VERSION);
+	o->runtime = RUNTIME_AL2023;
+	o->stack = STACK_UNSET;
+	o->format = FORMAT_YAML;
+	o->prefix = xstrdup("");
+	o->layer_name = xstrdup(DEFAULT_LAYER_NAME);
+	o->layer_stack_name = xstrdup(DEFAULT_LAYER_STACK);
+	o->log_retention = DEFAULT_LOG_RETENTION;
+	o->url_auth = URL_AUTH_NONE;
+	o->verbosity = LOG_NORMAL;
+}
+
+void
+options_free(struct options *o)
+{
+	if (o == NULL)
+		return;
+	free(o->deno_version);
+	free(o->layer_arn);
+	free(o->output);
+	free(o->out_dir);
+	free(o->check);
+	free(o->bucket);
+	free(o->prefix);
+	free(o->region);
+	free(o->profile);
+	free(o->endpoint_url);
+	free(o->layer_name);
+	free(o->layer_stack_name);
+	free(o->deno_zip);
+	free(o->deno_bin);
+	free(o->deno_sha256);
+	free(o->deno_base_url);
+	free(o->cache_dir);
+	memset(o, 0, sizeof(*o));
+}
+
+const char *
+arch_lambda_name(enum arch a)
+{
+	return a == ARCH_X86_64 ? "x86_64" : "arm64";
+}
+
+const char *
+arch_deno_name(enum arch a)
+{
+	return a == ARCH_X86_64 ? "x86_64" : "aarch64";
+}
+
+const char *
+runtime_name(enum lambda_runtime r)
+{
+	return r == RUNTIME_AL2 ? "provided.al2" : "provided.al2023";
+}
+
+const char *
+command_name(enum command c)
+{
+	switch (c) {
+	case CMD_BUILD:
+		return "build";
+	case CMD_TEMPLATE:
+		return "template";
+	case CMD_FETCH:
+		return "fetch";
+	default:
+		return "cfngen";
+	}
+}
+
+/* Validators. Each returns 0 when the string is acceptable. */
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* One numeric version component: digits, no leading zero, at most 6. */
+static const char *
+version_number(const char *s)
+{
+	size_t	n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 6 || (n > 1 && s[0] == '0'))
+		return NULL;
+	return s + n;
+}
+
+int
+valid_deno_version(const char *v, char **normalised)
+{
+	const char	*p = v;
+	int		 i;
+
+	if (normalised != NULL)
+		*normalised = NULL;
+	if (strcmp(v, "latest") == 0) {
+		if (normalised != NULL)
+			*normalised = xstrdup(v);
+		return 0;
+	}
+	if (*p == 'v')
+		p++;
+	for (i = 0; i < 3; i++) {
+		if ((p = version_number(p)) == NULL)
+			return -1;
+		if (i < 2 && *p++ != '.')
+			return -1;
+	}
+	/* A pre-release suffix as Deno names them: -rc.1, -alpha.2 */
+	if (*p == '-') {
+		p++;
+		if (*p == '\0' || strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.") != strlen(p) ||
+		    strlen(p) > 32)
+			return -1;
+		p += strlen(p);
+	}
+	if (*p != '\0')
+		return -1;
+	if (normalised != NULL)
+		*normalised = *v == 'v' ? xstrdup(v) : xasprintf("v%s", v);
+	return 0;
+}
+
+static int
+name_chars(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+int
+valid_layer_name(const char *s)
+{
+	size_t	n = strlen(s);
+
+	/* Lambda's LayerName: [a-zA-Z0-9-_]+, 1 to 140 characters. */
+	return n >= 1 && n <= 140 && name_chars(s, n) ? 0 : -1;
+}
+
+static int
+valid_partition(const char *s, size_t n)
+{
+	static const char *const	parts[] = { "aws", "aws-cn",
+	    "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
+	    "aws-eusc" };
+	size_t				i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strlen(parts[i]) == n && memcmp(parts[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1 */
+static int
+valid_region_n(const char *s, size_t n)
+{
+	size_t	i = 0, parts = 0;
+
+	if (n < 4 || n > 32)
+		return 0;
+	while (i < n) {
+		size_t	start = i;
+
+		while (i < n && s[i] != '-')
+			i++;
+		if (i == start)
+			return 0;
+		if (parts == 0 && (i - start != 2 ||
+		    !islower((unsigned char)s[0]) || !islower((unsigned char)s[1])))
+			return 0;
+		if (i == n) {
+			/* the last part is the number */
+			if (parts < 2 || !all_digits(s + start, i - start))
+				return 0;
+		} else {
+			size_t	j;
+
+			for (j = start; j < i; j++)
+				if (!islower((unsigned char)s[j]))
+					return 0;
+			i++;
+		}
+		parts++;
+	}
+	return s[n - 1] != '-';
+}
+
+int
+valid_layer_arn(const char *arn)
+{
+	/* arn:<partition>:lambda:<region>:<account>:layer:<name>:<version> */
+	const char	*f[8];
+	size_t		 len[8];
+	const char	*p = arn, *colon;
+	int		 i;
+
+	for (i = 0; i < 8; i++) {
+		colon = strchr(p, ':');
+		if ((colon == NULL) != (i == 7))
+			return -1;
+		f[i] = p;
+		len[i] = colon ? (size_t)(colon - p) : strlen(p);
+		p = colon ? colon + 1 : p + len[i];
+	}
+	if (len[0] != 3 || memcmp(f[0], "arn", 3) != 0)
+		return -1;
+	if (!valid_partition(f[1], len[1]))
+		return -1;
+	if (len[2] != 6 || memcmp(f[2], "lambda", 6) != 0)
+		return -1;
+	if (!valid_region_n(f[3], len[3]))
+		return -1;
+	if (len[4] != 12 || !all_digits(f[4], 12))
+		return -1;
+	if (len[5] != 5 || memcmp(f[5], "layer", 5) != 0)
+		return -1;
+	if (len[6] < 1 || len[6] > 140 || !name_chars(f[6], len[6]))
+		return -1;
+	if (!all_digits(f[7], len[7]) || len[7] > 9 || f[7][0] == '0')
+		return -1;
+	return 0;
+}
+
+int
+valid_bucket_name(const char *s)
+{
+	size_t		 n = strlen(s), i;
+	int		 dots = 0, digits_only = 1;
+	static const char *const	bad_prefix[] = { "xn--", "sthree-",
+	    "amzn-s3-demo-" };
+	static const char *const	bad_suffix[] = { "-s3alias", "--ol-s3",
+	    ".mrap", "--x-s3", "--table-s3" };
+
+	/* S3's general purpose bucket naming rules. */
+	if (n < 3 || n > 63)
+		return -1;
+	if (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0]))
+		return -1;
+	if (!islower((unsigned char)s[n - 1]) && !isdigit((unsigned char)s[n - 1]))
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (s[i + 1] == '.' || (i > 0 && s[i - 1] == '-') ||
+			    s[i + 1] == '-')
+				return -1;
+			dots++;
+		} else if (isdigit(c))
+			;
+		else if (islower(c) || c == '-')
+			digits_only = 0;
+		else
+			return -1;
+	}
+	if (dots == 3 && digits_only)
+		return -1;	/* formatted as an IP address */
+	for (i = 0; i < sizeof(bad_prefix) / sizeof(bad_prefix[0]); i++)
+		if (strncmp(s, bad_prefix[i], strlen(bad_prefix[i])) == 0)
+			return -1;
+	for (i = 0; i < sizeof(bad_suffix) / sizeof(bad_suffix[0]); i++) {
+		size_t	m = strlen(bad_suffix[i]);
+
+		if (n >= m && strcmp(s + n - m, bad_suffix[i]) == 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const long	retention_days[] = { 1, 3, 5, 7, 14, 30, 60, 90, 120,
+	150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+	3653 };
+
+int
+valid_log_retention(long days)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(retention_days) / sizeof(retention_days[0]); i++)
+		if (retention_days[i] == days)
+			return 0;
+	return -1;
+}
+
+int
+valid_sha256_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64 ?
+	    0 : -1;
+}
+
+/* Setters: one per flag, kept in the order of options_table. */
+
+static void
+replace(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = value ? xstrdup(value) : NULL;
+}
+
+static int
+set_arch(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "arm64") == 0)
+		o->arch = ARCH_ARM64;
+	else if (strcmp(v, "x86_64") == 0)
+		o->arch = ARCH_X86_64;
+	else if (strcmp(v, "aarch64") == 0 || strcmp(v, "arm") == 0) {
+		log_usage("%s %s: unknown architecture; did you mean arm64?",
+		    flag, v);
+		return -1;
+	} else if (strcmp(v, "amd64") == 0 || strcmp(v, "x64") == 0 ||
+	    strcmp(v, "x86-64") == 0) {
+		log_usage("%s %s: unknown architecture; did you mean x86_64?",
+		    flag, v);
+		return -1;
+	} else {
+		log_usage("%s %s: unknown architecture (arm64 or x86_64)",
+		    flag, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_deno(struct options *o, const char *flag, const char *v)
+{
+	char	*norm;
+
+	if (valid_deno_version(v, &norm) == -1) {
+		const char	*p = v + (*v == 'v');
+		int		 dots = 0;
+
+		for (; *p; p++)
+			dots += *p == '.';
+		if (dots == 1 && strspn(v + (*v == 'v'), "0123456789.") ==
+		    strlen(v + (*v == 'v')))
+			log_usage("%s %s: needs a full version vX.Y.Z "
+			    "(e.g. %s.0)", flag, v, v);
+		else
+			log_usage("%s %s: not a Deno version; expected vX.Y.Z "
+			    "(e.g. %s) or latest", flag, v, DENO_DEFAULT_VERSION);
+		return -1;
+	}
+	free(o->deno_version);
+	o->deno_version = norm;
+	return 0;
+}
+
+static int
+parse_bool(const char *flag, const char *v, int *out)
+{
+	if (v == NULL || strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    strcmp(v, "yes") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+	    strcmp(v, "no") == 0) {
+		*out = 0;
+		return 0;
+	}
+	log_usage("%s %s: expected true or false", flag, v);
+	return -1;
+}
+
+static int
+set_create_example(struct options *o, const char *flag, const char *v)
+{
+	return parse_bool(flag, v, &o->create_example);
+}
+
+static int
+set_layer_arn(struct options *o, const char *flag, const char *v)
+{
+	if (valid_layer_arn(v) == -1) {
+		log_usage("%s %s: not a layer version ARN "
+		    "(arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION)",
+		    flag, v);
+		return -1;
+	}
+	replace(&o->layer_arn, v);
+	return 0;
+}
+
+static int
+set_runtime(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "provided.al2023") == 0)
+		o->runtime = RUNTIME_AL2023;
+	else if (strcmp(v, "provided.al2") == 0)
+		o->runtime = RUNTIME_AL2;
+	else {
+		log_usage("%s %s: unsupported runtime "
+		    "(provided.al2023 or provided.al2)", flag, v);
+		return -1;
+	}
+	o->runtime_set = 1;
+	return 0;
+}
+
+static int
+set_stack(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "layer") == 0)
+		o->stack = STACK_LAYER;
+	else if (strcmp(v, "example") == 0)
+		o->stack = STACK_EXAMPLE;
+	else if (strcmp(v, "all") == 0)
+		o->stack = STACK_ALL;
+	else {
+		log_usage("%s %s: unknown stack (layer, example or all)",
+		    flag, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_format(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "yaml") == 0)
+		o->format = FORMAT_YAML;
+	else if (strcmp(v, "json") == 0)
+		o->format = FORMAT_JSON;
+	else {
+		log_usage("%s %s: unknown format (yaml or json)", flag, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_path(char **dst, const char *flag, const char *v)
+{
+	if (*v == '\0') {
+		log_usage("%s: empty path", flag);
+		return -1;
+	}
+	replace(dst, v);
+	return 0;
+}
+
+static int
+set_output(struct options *o, const char *flag, const char *v)
+{
+	return set_path(&o->output, flag, v);
+}
+
+static int
+set_out_dir(struct options *o, const char *flag, const char *v)
+{
+	return set_path(&o->out_dir, flag, v);
+}
+
+static int
+set_check(struct options *o, const char *flag, const char *v)
+{
+	return set_path(&o->check, flag, v);
+}
+
+static int
+set_bucket(struct options *o, const char *flag, const char *v)
+{
+	if (valid_bucket_name(v) == -1) {
+		log_usage("%s %s: not a valid S3 bucket name (3-63 characters: "
+		    "lowercase letters, digits, dots and hyphens, starting and "
+		    "ending with a letter or digit)", flag, v);
+		return -1;
+	}
+	replace(&o->bucket, v);
+	return 0;
+}
+
+static int
+set_prefix(struct options *o, const char *flag, const char *v)
+{
+	size_t	i, n = strlen(v);
+
+	/* The key is prefix + 64 hex + ".zip"; S3 keys are at most 1024 bytes. */
+	if (n > 1024 - 68) {
+		log_usage("%s: longer than %d bytes", flag, 1024 - 68);
+		return -1;
+	}
+	if (v[0] == '/') {
+		log_usage("%s %s: an S3 key prefix does not start with /",
+		    flag, v);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+			log_usage("%s: control character in key prefix", flag);
+			return -1;
+		}
+	replace(&o->prefix, v);
+	return 0;
+}
+
+static int
+set_region(struct options *o, const char *flag, const char *v)
+{
+	if (!valid_region_n(v, strlen(v))) {
+		log_usage("%s %s: not an AWS region name (e.g. us-east-1)",
+		    flag, v);
+		return -1;
+	}
+	replace(&o->region, v);
+	return 0;
+}
+
+static int
+set_profile(struct options *o, const char *flag, const char *v)
+{
+	if (*v == '\0' || strpbrk(v, "[]\n\r") != NULL) {
+		log_usage("%s %s: not a profile name", flag, v);
+		return -1;
+	}
+	replace(&o->profile, v);
+	return 0;
+}
+
+static int
+valid_url(const char *v)
+{
+	const char	*host;
+
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		return -1;
+	if (*host == '\0' || *host == '/' || strpbrk(v, " \t\r\n") != NULL)
+		return -1;
+	return 0;
+}
+
+static int
+set_endpoint_url(struct options *o, const char *flag, const char *v)
+{
+	if (valid_url(v) == -1) {
+		log_usage("%s %s: expected an http:// or https:// URL",
+		    flag, v);
+		return -1;
+	}
+	replace(&o->endpoint_url, v);
+	return 0;
+}
+
+static int
+set_layer_name(struct options *o, const char *flag, const char *v)
+{
+	if (valid_layer_name(v) == -1) {
+		log_usage("%s %s: a layer name is 1 to 140 letters, digits, "
+		    "hyphens and underscores", flag, v);
+		return -1;
+	}
+	replace(&o->layer_name, v);
+	return 0;
+}
+
+static int
+set_layer_stack_name(struct options *o, const char *flag, const char *v)
+{
+	size_t	n = strlen(v);
+
+	/* CloudFormation stack names: [A-Za-z][A-Za-z0-9-]*, at most 128. */
+	if (n == 0 || n > 128 || !isalpha((unsigned char)v[0]) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-") != n) {
+		log_usage("%s %s: not a CloudFormation stack name", flag, v);
+		return -1;
+	}
+	replace(&o->layer_stack_name, v);
+	return 0;
+}
+
+static int
+set_export_layer_arn(struct options *o, const char *flag, const char *v)
+{
+	o->export_layer_arn = 1;
+	return 0;
+}
+
+static int
+set_cdk_compat(struct options *o, const char *flag, const char *v)
+{
+	o->cdk_compat = 1;
+	return 0;
+}
+
+static int
+set_log_retention(struct options *o, const char *flag, const char *v)
+{
+	char	*end;
+	long	 days;
+
+	errno = 0;
+	days = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 ||
+	    valid_log_retention(days) == -1) {
+		log_usage("%s %s: CloudWatch Logs retention must be one of 1, 3, "
+		    "5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, "
+		    "1096, 1827, 2192, 2557, 2922, 3288, 3653 days", flag, v);
+		return -1;
+	}
+	o->log_retention = (int)days;
+	return 0;
+}
+
+static int
+set_url_auth(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "NONE") == 0)
+		o->url_auth = URL_AUTH_NONE;
+	else if (strcmp(v, "AWS_IAM") == 0)
+		o->url_auth = URL_AUTH_AWS_IAM;
+	else {
+		log_usage("%s %s: Function URL auth type is NONE or AWS_IAM",
+		    flag, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_input_file(char **dst, const char *flag, const char *v)
+{
+	struct stat	st;
+
+	if (stat(v, &st) == -1) {
+		log_usage("%s %s: %s", flag, v, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_usage("%s %s: not a regular file", flag, v);
+		return -1;
+	}
+	replace(dst, v);
+	return 0;
+}
+
+static int
+set_deno_zip(struct options *o, const char *flag, const char *v)
+{
+	return set_input_file(&o->deno_zip, flag, v);
+}
+
+static int
+set_deno_bin(struct options *o, const char *flag, const char *v)
+{
+	return set_input_file(&o->deno_bin, flag, v);
+}
+
+static int
+set_deno_sha256(struct options *o, const char *flag, const char *v)
+{
+	char	*p;
+
+	if (valid_sha256_hex(v) == -1) {
+		log_usage("%s %s: expected 64 hexadecimal digits", flag, v);
+		return -1;
+	}
+	replace(&o->deno_sha256, v);
+	for (p = o->deno_sha256; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+static int
+set_deno_base_url(struct options *o, const char *flag, const char *v)
+{
+	size_t	n;
+
+	if (valid_url(v) == -1) {
+		log_usage("%s %s: expected an http:// or https:// URL",
+		    flag, v);
+		return -1;
+	}
+	replace(&o->deno_base_url, v);
+	/* <base>/<version>/<asset>: keep one slash between the parts. */
+	n = strlen(o->deno_base_url);
+	while (n > 0 && o->deno_base_url[n - 1] == '/')
+		o->deno_base_url[--n] = '\0';
+	return 0;
+}
+
+static int
+set_cache_dir(struct options *o, const char *flag, const char *v)
+{
+	return set_path(&o->cache_dir, flag, v);
+}
+
+static int
+set_offline(struct options *o, const char *flag, const char *v)
+{
+	o->offline = 1;
+	return 0;
+}
+
+static int
+set_quiet(struct options *o, const char *flag, const char *v)
+{
+	o->verbosity = LOG_QUIET;
+	return 0;
+}
+
+static int
+set_verbose(struct options *o, const char *flag, const char *v)
+{
+	if (o->verbosity < LOG_DEBUG)
+		o->verbosity = o->verbosity < LOG_NORMAL ? LOG_VERBOSE :
+		    o->verbosity + 1;
+	return 0;
+}
+
+struct setter {
+	struct option_desc	 d;
+	int			(*set)(struct options *, const char *,
+				    const char *);
+};
+
+/* Sorted by name. --help and --version are main's. */
+static const struct setter	setters[] = {
+	{ { "arch",		1, 0 },	set_arch },
+	{ { "bucket",		1, 0 },	set_bucket },
+	{ { "cache-dir",		1, 0 },	set_cache_dir },
+	{ { "cdk-compat",		0, 0 },	set_cdk_compat },
+	{ { "check",		1, 0 },	set_check },
+	{ { "create-example",	0, 0 },	set_create_example },
+	{ { "deno",		1, 0 },	set_deno },
+	{ { "deno-base-url",	1, 0 },	set_deno_base_url },
+	{ { "deno-bin",		1, 0 },	set_deno_bin },
+	{ { "deno-sha256",	1, 0 },	set_deno_sha256 },
+	{ { "deno-zip",		1, 0 },	set_deno_zip },
+	{ { "endpoint-url",	1, 0 },	set_endpoint_url },
+	{ { "export-layer-arn",	0, 0 },	set_export_layer_arn },
+	{ { "format",		1, 0 },	set_format },
+	{ { "layer-arn",		1, 0 },	set_layer_arn },
+	{ { "layer-name",		1, 0 },	set_layer_name },
+	{ { "layer-stack-name",	1, 0 },	set_layer_stack_name },
+	{ { "log-retention",	1, 0 },	set_log_retention },
+	{ { "offline",		0, 0 },	set_offline },
+	{ { "out-dir",		1, 0 },	set_out_dir },
+	{ { "output",		1, 'o' },	set_output },
+	{ { "prefix",		1, 0 },	set_prefix },
+	{ { "profile",		1, 0 },	set_profile },
+	{ { "quiet",		0, 'q' },	set_quiet },
+	{ { "region",		1, 0 },	set_region },
+	{ { "runtime",		1, 0 },	set_runtime },
+	{ { "stack",		1, 0 },	set_stack },
+	{ { "url-auth",		1, 0 },	set_url_auth },
+	{ { "verbose",		0, 'v' },	set_verbose },
+};
+
+#define NSETTERS	(sizeof(setters) / sizeof(setters[0]))
+
+const struct option_desc *
+options_flag(size_t i)
+{
+	return i < NSETTERS ? &setters[i].d : NULL;
+}
+
+static int
+setter_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct setter *)elem)->d.name);
+}
+
+int
+options_set(struct options *o, const char *name, const char *value)
+{
+	const struct setter	*s;
+	char			*flag;
+	int			 rc;
+
+	s = bsearch(name, setters, NSETTERS, sizeof(setters[0]), setter_cmp);
+	if (s == NULL) {
+		log_usage("--%s: unknown option", name);
+		return -1;
+	}
+	if (s->d.has_arg && value == NULL) {
+		log_usage("--%s: needs a value", name);
+		return -1;
+	}
+	flag = xasprintf("--%s", name);
+	rc = s->set(o, flag, value);
+	free(flag);
+	return rc;
+}
+
+/* The original app's CDK context keys, and the flag each one stands for. */
+static const struct {
+	const char	*key;
+	const char	*flag;
+} context_keys[] = {
+	{ "architecture",	"arch" },
+	{ "createExample",	"create-example" },
+	{ "denoVersion",	"deno" },
+	{ "layerArn",		"layer-arn" },
+};
+
+int
+options_set_context(struct options *o, const char *kv)
+{
+	const char	*eq = strchr(kv, '=');
+	char		*key, *flag;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (eq == NULL) {
+		log_usage("-c %s: expected KEY=VALUE", kv);
+		return -1;
+	}
+	key = xstrndup(kv, (size_t)(eq - kv));
+	for (i = 0; i < sizeof(context_keys) / sizeof(context_keys[0]); i++)
+		if (strcmp(key, context_keys[i].key) == 0)
+			break;
+	if (i == sizeof(context_keys) / sizeof(context_keys[0])) {
+		log_usage("-c %s: unknown context key %s (architecture, "
+		    "denoVersion, createExample, layerArn)", kv, key);
+		free(key);
+		return -1;
+	}
+	flag = xasprintf("-c %s", key);
+	if (strcmp(context_keys[i].flag, "create-example") == 0)
+		rc = parse_bool(flag, eq + 1, &o->create_example);
+	else {
+		const struct setter	*s;
+
+		s = bsearch(context_keys[i].flag, setters, NSETTERS,
+		    sizeof(setters[0]), setter_cmp);
+		rc = s->set(o, flag, eq + 1);
+	}
+	free(flag);
+	free(key);
+	return rc;
+}
+
+int
+options_set_command(struct options *o, const char *word)
+{
+	if (strcmp(word, "build") == 0)
+		o->command = CMD_BUILD;
+	else if (strcmp(word, "template") == 0)
+		o->command = CMD_TEMPLATE;
+	else if (strcmp(word, "fetch") == 0)
+		o->command = CMD_FETCH;
+	else {
+		log_usage("%s: unknown command (build, template or fetch)",
+		    word);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+default_cache_dir(void)
+{
+	const char	*v;
+
+	if ((v = getenv("CFNGEN_CACHE_DIR")) != NULL && *v != '\0')
+		return xstrdup(v);
+	if ((v = getenv("XDG_CACHE_HOME")) != NULL && *v == '/')
+		return xasprintf("%s/cfngen", v);
+	if ((v = getenv("HOME")) != NULL && *v != '\0')
+		return xasprintf("%s/.cache/cfngen", v);
+	return NULL;
+}
+
+static int
+check_combinations(struct options *o)
+{
+	struct stat	st;
+
+	if (o->deno_zip && o->deno_bin) {
+		log_usage("--deno-zip and --deno-bin: give one Deno source, "
+		    "not both");
+		return -1;
+	}
+	if (o->offline && strcmp(o->deno_version, "latest") == 0 &&
+	    !o->deno_zip && !o->deno_bin) {
+		log_usage("--deno latest: finding the newest release needs the "
+		    "network; name a version (e.g. --deno %s) with --offline",
+		    DENO_DEFAULT_VERSION);
+		return -1;
+	}
+	if (o->command == CMD_FETCH && (o->deno_zip || o->deno_bin)) {
+		log_usage("fetch: --deno-zip and --deno-bin do not apply; "
+		    "fetch downloads a release");
+		return -1;
+	}
+	if (o->command == CMD_BUILD && (o->output || o->check)) {
+		log_usage("build: %s does not apply; build writes artifacts "
+		    "(use --out-dir)", o->output ? "--output" : "--check");
+		return -1;
+	}
+	if (o->check && o->output) {
+		log_usage("--check and --output: --check compares, it does not "
+		    "write; give one");
+		return -1;
+	}
+	if (o->stack == STACK_EXAMPLE || o->stack == STACK_ALL)
+		o->create_example = 1;
+	if (o->out_dir != NULL && stat(o->out_dir, &st) == 0 &&
+	    !S_ISDIR(st.st_mode)) {
+		log_usage("--out-dir %s: exists and is not a directory",
+		    o->out_dir);
+		return -1;
+	}
+	if (o->check != NULL && stat(o->check, &st) == -1) {
+		log_usage("--check %s: %s", o->check, strerror(errno));
+		return -1;
+	}
+	if (o->output != NULL && strcmp(o->output, "-") != 0 &&
+	    (stat(o->output, &st) == -1 || S_ISREG(st.st_mode)) &&
+	    outfile_check_dir(o->output) == -1)
+		return -1;
+	return 0;
+}
+
+int
+options_finish(struct options *o)
+{
+	const char	*v;
+
+	if (check_combinations(o) == -1)
+		return -1;
+	if (o->cache_dir == NULL && (o->cache_dir = default_cache_dir()) == NULL) {
+		log_usage("no cache directory: set HOME, XDG_CACHE_HOME or "
+		    "CFNGEN_CACHE_DIR, or pass --cache-dir");
+		return -1;
+	}
+	if (o->deno_base_url == NULL) {
+		v = getenv("CFNGEN_DENO_BASE_URL");
+		if (set_deno_base_url(o, "CFNGEN_DENO_BASE_URL",
+		    v && *v ? v : DEFAULT_DENO_BASE_URL) == -1)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,123 @@
+/*
+ * The validated settings of one cfngen run, and every check of user input.
+ *
+ * Flags and CDK context keys (-c key=value) land here through the same
+ * setter, so "--arch arm64" and "-c architecture=arm64" are one code path.
+ * Setters report a usage error (one line naming the input) and return -1.
+ * Strings in struct options are owned by it; options_free() releases them.
+ */
+#ifndef CFNGEN_OPTIONS_H
+#define CFNGEN_OPTIONS_H
+
+#include <stddef.h>
+
+enum command {
+	CMD_PIPELINE,		/* build, upload, print the template */
+	CMD_BUILD,		/* build the artifacts only */
+	CMD_TEMPLATE,		/* print the template(s), no upload */
+	CMD_FETCH		/* download a Deno release into the cache */
+};
+
+enum arch {
+	ARCH_ARM64,
+	ARCH_X86_64
+};
+
+enum lambda_runtime {
+	RUNTIME_AL2023,
+	RUNTIME_AL2
+};
+
+enum stack_sel {
+	STACK_UNSET,		/* layer, or all with --create-example */
+	STACK_LAYER,
+	STACK_EXAMPLE,
+	STACK_ALL
+};
+
+enum format {
+	FORMAT_YAML,
+	FORMAT_JSON
+};
+
+enum url_auth {
+	URL_AUTH_NONE,
+	URL_AUTH_AWS_IAM
+};
+
+struct options {
+	enum command		 command;
+	enum arch		 arch;
+	char			*deno_version;	/* "v1.2.3" or "latest" */
+	int			 create_example;
+	char			*layer_arn;	/* validated ARN, or NULL */
+	enum lambda_runtime	 runtime;
+	int			 runtime_set;	/* given explicitly */
+	enum stack_sel		 stack;
+	enum format		 format;
+	char			*output;	/* -o FILE; NULL or "-": stdout */
+	char			*out_dir;
+	char			*check;		/* --check FILE */
+	char			*bucket;
+	char			*prefix;	/* S3 key prefix, "" by default */
+	char			*region;
+	char			*profile;
+	char			*endpoint_url;
+	char			*layer_name;	/* default "deno-runtime" */
+	char			*layer_stack_name; /* default DenoRuntimeLayerStack */
+	int			 export_layer_arn;
+	int			 cdk_compat;
+	int			 log_retention;	/* days; CloudWatch's values */
+	enum url_auth		 url_auth;
+	char			*deno_zip;
+	char			*deno_bin;
+	char			*deno_sha256;	/* 64 lowercase hex, or NULL */
+	char			*deno_base_url;
+	char			*cache_dir;	/* resolved by options_finish() */
+	int			 offline;
+	int			 verbosity;	/* LOG_QUIET .. LOG_DEBUG */
+};
+
+void		 options_init(struct options *);
+void		 options_free(struct options *);
+
+/*
+ * Sets the option named by its long flag ("arch", "deno", "create-example"
+ * ...); value is NULL for flags without one. -1 on a usage error.
+ */
+int		 options_set(struct options *, const char *name, const char *value);
+/* -c KEY=VALUE with the CDK context keys. -1 on a usage error. */
+int		 options_set_context(struct options *, const char *keyvalue);
+/* The subcommand word ("build", "template", "fetch"). */
+int		 options_set_command(struct options *, const char *word);
+/*
+ * Checks combinations and fills in defaults that depend on the environment
+ * (cache directory). Call once, after the last setter. -1 on a usage error.
+ */
+int		 options_finish(struct options *);
+
+/* Names as AWS and Deno spell them. Static strings. */
+const char	*arch_lambda_name(enum arch);	/* "arm64", "x86_64" */
+const char	*arch_deno_name(enum arch);	/* "aarch64", "x86_64" */
+const char	*runtime_name(enum lambda_runtime); /* "provided.al2023" */
+const char	*command_name(enum command);
+
+/* Validators, exposed for the fuzzers and unit tests; 0 when valid. */
+int		 valid_deno_version(const char *, char **normalised);
+int		 valid_layer_arn(const char *);
+int		 valid_layer_name(const char *);
+int		 valid_bucket_name(const char *);
+int		 valid_log_retention(long);
+int		 valid_sha256_hex(const char *);
+
+/* The flags, for main's getopt table: one source of truth for names. */
+struct option_desc {
+	const char	*name;		/* long name, without "--" */
+	int		 has_arg;	/* 0 or 1 */
+	int		 short_name;	/* 'o', or 0 */
+};
+
+/* The i-th flag in name order, or NULL past the last. */
+const struct option_desc	*options_flag(size_t i);
+
+#endif

@@ -1,0 +1,136 @@
+# Shared helpers for the shell tests; source it. Tests print TAP:
+# one "ok N - what" or "not ok N - what" per check, and the plan at the end.
+#
+# Environment from the harness (Makefile.am): top_srcdir, top_builddir,
+# CFNGEN (the binary under test), PYTHON3, CFNGEN_TEST_DEPS (optional).
+
+: "${top_srcdir:?run through make check}"
+: "${CFNGEN:?run through make check}"
+: "${PYTHON3:=python3}"
+
+tap_n=0
+tap_failed=0
+
+# tap_ok DESC / tap_not_ok DESC [DIAGNOSTIC...]
+tap_ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+tap_not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/# /'
+	done
+}
+
+# tap_check DESC COMMAND...: ok when COMMAND succeeds; its output is shown
+# as a diagnostic when it fails.
+tap_check() {
+	desc=$1
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc" "command: $*" "$out"
+	fi
+}
+
+# tap_is DESC GOT EXPECTED
+tap_is() {
+	if [ "$2" = "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "got:      $2" "expected: $3"
+	fi
+}
+
+# Print the plan; call last. Exit status tells the driver nothing (TAP does).
+tap_done() {
+	echo "1..$tap_n"
+	exit 0
+}
+
+# tap_bail MESSAGE: stop the whole script as failed.
+tap_bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# need TOOL PACKAGE...: a missing tool is a failure that says what to
+# install, never a silent skip. Returns 1 when missing.
+need() {
+	tool=$1
+	shift
+	if command -v "$tool" >/dev/null 2>&1; then
+		return 0
+	fi
+	tap_not_ok "$tool is available" "$tool not found: apt-get install $*"
+	return 1
+}
+
+# A private temporary directory, removed on exit; sets $T.
+test_tmpdir() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/cfngen-test.XXXXXX")
+	trap 'test_cleanup' EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+# Background processes to stop on exit: add PIDs with test_bg_pid.
+test_bg_pids=
+test_bg_pid() {
+	test_bg_pids="$test_bg_pids $1"
+}
+
+test_cleanup() {
+	for p in $test_bg_pids; do
+		kill "$p" 2>/dev/null || :
+	done
+	for p in $test_bg_pids; do
+		wait "$p" 2>/dev/null || :
+	done
+	[ -n "${T:-}" ] && rm -rf "$T"
+}
+
+# The real Deno binaries and release-style zips (tests/deps.sh); sets DEPS.
+test_deps() {
+	if ! DEPS=$("$top_srcdir/tests/deps.sh" 2>"${T:-/tmp}/deps.err"); then
+		cat "${T:-/tmp}/deps.err" >&2
+		tap_bail "tests/deps.sh failed: $(tail -1 "${T:-/tmp}/deps.err")"
+	fi
+	DENO_X64_ZIP=$DEPS/v2.9.5/deno-x86_64-unknown-linux-gnu.zip
+	DENO_ARM64_ZIP=$DEPS/v2.9.5/deno-aarch64-unknown-linux-gnu.zip
+	DENO1_X64_ZIP=$DEPS/v1.46.3/deno-x86_64-unknown-linux-gnu.zip
+	DENO_X64_BIN=$DEPS/v2.9.5/x86_64/deno
+	DENO_ARM64_BIN=$DEPS/v2.9.5/aarch64/deno
+	DENO1_X64_BIN=$DEPS/v1.46.3/x86_64/deno
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	"$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_port() {
+	"$PYTHON3" - "$1" "${2:-20}" <<'PY'
+import socket, sys, time
+port, limit = int(sys.argv[1]), float(sys.argv[2])
+end = time.time() + limit
+while time.time() < end:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+
+# Files left behind by a failed run: temporary outputs of outfile.c.
+leftovers() {
+	find "$1" -name '.*.tmp.*' 2>/dev/null
+}

@@ -1,0 +1,79 @@
+/* Validators of user input (options.c). */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "options.h"
+#include "tap.h"
+
+static void
+version(const char *in, const char *want)
+{
+	char	*norm = NULL;
+	int	 rc = valid_deno_version(in, &norm);
+
+	if (want == NULL)
+		ok(rc == -1 && norm == NULL, "deno version %s rejected", in);
+	else
+		is_str(rc == 0 ? norm : NULL, want, in);
+	free(norm);
+}
+
+int
+main(void)
+{
+	version("v1.46.3", "v1.46.3");
+	version("1.46.3", "v1.46.3");
+	version("latest", "latest");
+	version("v2.0.0-rc.1", "v2.0.0-rc.1");
+	version("v1.46", NULL);
+	version("1.x", NULL);
+	version("v01.2.3", NULL);
+	version("v1.2.3.4", NULL);
+	version("", NULL);
+	version("v1.2.3-", NULL);
+	version("v1.2.3-a b", NULL);
+
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:layer:deno-runtime:3") == 0, "layer ARN");
+	ok(valid_layer_arn("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:layer:x_y:12") == 0, "GovCloud layer ARN");
+	ok(valid_layer_arn("arn:aws-cn:lambda:cn-north-1:123456789012:layer:deno:1") == 0, "China layer ARN");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:layer:deno-runtime") == -1, "ARN without version");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:layer:deno-runtime:0") == -1, "ARN version 0");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:12345678901:layer:deno:1") == -1, "11-digit account");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:function:deno:1") == -1, "function ARN");
+	ok(valid_layer_arn("arn:azure:lambda:us-east-1:123456789012:layer:deno:1") == -1, "unknown partition");
+	ok(valid_layer_arn("arn:aws:lambda:US-EAST-1:123456789012:layer:deno:1") == -1, "upper-case region");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:layer:de.no:1") == -1, "dot in layer name");
+	ok(valid_layer_arn("arn:aws:lambda:us-east-1:123456789012:layer:deno:1:2") == -1, "extra field");
+
+	ok(valid_layer_name("deno-runtime") == 0, "layer name");
+	ok(valid_layer_name("a") == 0, "one-character layer name");
+	ok(valid_layer_name("") == -1, "empty layer name");
+	ok(valid_layer_name("deno runtime") == -1, "space in layer name");
+	ok(valid_layer_name("deno.runtime") == -1, "dot in layer name");
+
+	ok(valid_bucket_name("my-bucket") == 0, "bucket");
+	ok(valid_bucket_name("my.bucket.example") == 0, "bucket with dots");
+	ok(valid_bucket_name("ab") == -1, "bucket too short");
+	ok(valid_bucket_name("My-Bucket") == -1, "upper-case bucket");
+	ok(valid_bucket_name("my_bucket") == -1, "underscore in bucket");
+	ok(valid_bucket_name("my..bucket") == -1, "adjacent dots");
+	ok(valid_bucket_name("-bucket") == -1, "leading hyphen");
+	ok(valid_bucket_name("bucket-") == -1, "trailing hyphen");
+	ok(valid_bucket_name("192.168.5.4") == -1, "IP-address bucket");
+	ok(valid_bucket_name("xn--bucket") == -1, "xn-- prefix");
+	ok(valid_bucket_name("bucket-s3alias") == -1, "-s3alias suffix");
+	ok(valid_bucket_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") == 0, "63 characters");
+	ok(valid_bucket_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") == -1, "64 characters");
+
+	ok(valid_log_retention(30) == 0, "retention 30");
+	ok(valid_log_retention(3653) == 0, "retention 3653");
+	ok(valid_log_retention(31) == -1, "retention 31");
+	ok(valid_log_retention(0) == -1, "retention 0");
+
+	ok(valid_sha256_hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0, "sha256 hex");
+	ok(valid_sha256_hex("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855") == 0, "upper-case sha256 hex");
+	ok(valid_sha256_hex("e3b0c442") == -1, "short sha256");
+	ok(valid_sha256_hex("g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == -1, "non-hex sha256");
+	return tap_end();
+}
