@@ -40,6 +40,11 @@ int		 doc_map_set(struct doc *map, const char *key, struct doc *);
 int		 doc_seq_add(struct doc *seq, struct doc *);
 /* Removes key; 0 if it was there, -1 if not. */
 int		 doc_map_del(struct doc *map, const char *key);
+/* Adds a new key at position pos (0 = first); -1 if key exists. */
+int		 doc_map_insert_at(struct doc *map, size_t pos, const char *key,
+		    struct doc *);
+/* Renames key in place; -1 if from is missing or to already exists. */
+int		 doc_map_rename(struct doc *map, const char *from, const char *to);
 
 enum doc_type	 doc_type(const struct doc *);
 /* Entries of a map or sequence; 0 for scalars. */
@@ -49,6 +54,7 @@ struct doc	*doc_map_val_at(const struct doc *, size_t);
 struct doc	*doc_map_get(const struct doc *, const char *key);
 struct doc	*doc_seq_at(const struct doc *, size_t);
 const char	*doc_str_val(const struct doc *);	/* DOC_STR */
+size_t		 doc_str_len(const struct doc *);	/* may hold NULs */
 long long	 doc_int_val(const struct doc *);	/* DOC_INT */
 int		 doc_bool_val(const struct doc *);	/* DOC_BOOL */
 const char	*doc_fn_name(const struct doc *);	/* DOC_FN */
