@@ -24,11 +24,14 @@ log_get_level(void)
 	return level;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(const char *prefix, const char *fmt, va_list ap)
 {
-	char	*msg = xvasprintf(fmt, ap);
+	char	*msg;
 
+	if (level == LOG_SILENT)
+		return;
+	msg = xvasprintf(fmt, ap);
 	/* One write so concurrent output (threads, child processes) stays whole. */
 	fprintf(stderr, "cfngen: %s%s\n", prefix, msg);
 	free(msg);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 enum log_level {
+	LOG_SILENT = -2,	/* nothing at all: fuzzers and unit tests */
 	LOG_QUIET = -1,		/* -q: errors and warnings only */
 	LOG_NORMAL = 0,		/* progress and results */
 	LOG_VERBOSE = 1,	/* -v: each request, cache decision, check */
