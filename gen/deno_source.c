@@ -1,42 +1,755 @@
+/*
+ * Where Deno comes from: --deno-bin, --deno-zip, the cache, a download.
+ *
+ * The cache holds <cache>/deno/<version>/<asset> and, beside it,
+ * <asset>.verified: the SHA-256 and size the download was verified with
+ * (against the published .sha256sum or a --deno-sha256 pin). A release
+ * enters the cache only after that check and a look at its zip structure:
+ * it is downloaded to a temporary file in the same directory, verified,
+ * and renamed into place, so the cache never holds a partial file. A cache
+ * hit is re-verified by size against the record, without rehashing.
+ */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "deno_source.h"
+#include "digest.h"
+#include "http.h"
 #include "log.h"
+#include "outfile.h"
+#include "sumfile.h"
 #include "xalloc.h"
+
+#define LATEST_URL_DEFAULT	"https://dl.deno.land/release-latest.txt"
+#define SUMFILE_MAX		(64 * 1024)
+#define VERIFIED_MAX		1024
+#define ZIP_CD_MAX		(16 * 1024 * 1024)
+
+/* One release of one architecture, and where it lives. */
+struct release {
+	const struct options	*o;
+	char			*version;	/* "v2.9.5" */
+	char			*asset;		/* deno-<arch>-unknown-linux-gnu.zip */
+	char			*dir;		/* <cache>/deno/<version> */
+	char			*zip;		/* dir/asset */
+	char			*verified;	/* dir/asset.verified */
+	char			 sha256[SHA256_HEX_LEN + 1];
+	uint64_t		 size;
+};
+
+/* The download's sink: the temporary file, hashed as it is written. */
+struct sink {
+	int		 fd;
+	const char	*path;
+	struct sha256	*sha;
+	uint64_t	 size;
+};
+
+static void
+release_free(struct release *r)
+{
+	free(r->version);
+	free(r->asset);
+	free(r->dir);
+	free(r->zip);
+	free(r->verified);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+release_init(struct release *r, const struct options *o, const char *version)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->version = xstrdup(version);
+	r->asset = xasprintf("deno-%s-unknown-linux-gnu.zip",
+	    arch_deno_name(o->arch));
+	r->dir = xasprintf("%s/deno/%s", o->cache_dir, version);
+	r->zip = xasprintf("%s/%s", r->dir, r->asset);
+	r->verified = xasprintf("%s.verified", r->zip);
+}
+
+/* A word for a shell command line: quoted when it needs to be. */
+static char *
+shell_word(const char *s)
+{
+	struct buf	b;
+
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@%+,") == strlen(s))
+		return xstrdup(s);
+	buf_init(&b, 0);
+	buf_addc(&b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			buf_adds(&b, "'\\''");
+		else
+			buf_addc(&b, *s);
+	buf_addc(&b, '\'');
+	return buf_steal(&b);
+}
+
+/* The command that fills the cache for r, as the user would type it. */
+static char *
+fetch_command(const struct release *r)
+{
+	char	*dflt = options_default_cache_dir(), *dir, *cmd;
+
+	if (dflt != NULL && strcmp(dflt, r->o->cache_dir) == 0)
+		cmd = xasprintf("cfngen fetch --deno %s --arch %s", r->version,
+		    arch_lambda_name(r->o->arch));
+	else {
+		dir = shell_word(r->o->cache_dir);
+		cmd = xasprintf("cfngen fetch --deno %s --arch %s "
+		    "--cache-dir %s", r->version,
+		    arch_lambda_name(r->o->arch), dir);
+		free(dir);
+	}
+	free(dflt);
+	return cmd;
+}
+
+/*
+ * Reads the .verified record: "sha256 <hex>\nsize <bytes>\n". 0 when it
+ * is there and well formed, -1 (silently: it is only a cache) otherwise.
+ */
+static int
+read_verified(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size)
+{
+	char			 text[VERIFIED_MAX + 1], *end;
+	ssize_t			 n;
+	unsigned long long	 sz;
+	int			 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, text, VERIFIED_MAX);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	if (strncmp(text, "sha256 ", 7) != 0 ||
+	    strspn(text + 7, "0123456789abcdef") != SHA256_HEX_LEN ||
+	    strncmp(text + 7 + SHA256_HEX_LEN, "\nsize ", 6) != 0)
+		goto out;
+	end = text + 7 + SHA256_HEX_LEN + 6;
+	if (*end < '0' || *end > '9')
+		goto out;
+	errno = 0;
+	sz = strtoull(end, &end, 10);
+	if (errno != 0 || strcmp(end, "\n") != 0)
+		goto out;
+	memcpy(hex, text + 7, SHA256_HEX_LEN);
+	hex[SHA256_HEX_LEN] = '\0';
+	*size = sz;
+	rc = 0;
+out:
+	return rc;
+}
+
+/*
+ * Looks r up in the cache. Returns 1 on a verified hit (r->sha256 and
+ * r->size filled), 0 on a miss (an incomplete or damaged entry is a miss,
+ * said with -v), -1 when the entry contradicts a --deno-sha256 pin.
+ */
+static int
+cache_lookup(struct release *r)
+{
+	struct stat	st;
+
+	if (read_verified(r->verified, r->sha256, &r->size) == -1) {
+		if (access(r->zip, F_OK) == 0)
+			log_verbose("%s: no valid record of its checksum; "
+			    "not using it", r->zip);
+		else
+			log_verbose("Deno %s (%s): not in the cache %s",
+			    r->version, arch_lambda_name(r->o->arch),
+			    r->o->cache_dir);
+		return 0;
+	}
+	if (stat(r->zip, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_verbose("%s: missing from the cache", r->zip);
+		return 0;
+	}
+	if ((uint64_t)st.st_size != r->size) {
+		log_verbose("%s: %llu bytes, the verified download had %llu; "
+		    "not using it", r->zip, (unsigned long long)st.st_size,
+		    (unsigned long long)r->size);
+		return 0;
+	}
+	if (r->o->deno_sha256 != NULL &&
+	    strcmp(r->o->deno_sha256, r->sha256) != 0) {
+		log_error("%s: checksum mismatch: --deno-sha256 is %s, the "
+		    "cached release (verified when downloaded) has %s",
+		    r->zip, r->o->deno_sha256, r->sha256);
+		return -1;
+	}
+	log_verbose("%s: cached, sha256 %s", r->zip, r->sha256);
+	return 1;
+}
+
+static int
+mkdirs(const char *path)
+{
+	char	*p, *s;
+	int	 rc = 0, last;
+
+	s = xstrdup(path);
+	for (p = s + 1; rc == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (*p == '/' && p[1] == '/')
+			continue;
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(s, 0755) == -1 && errno != EEXIST)
+			rc = -1;
+		if (last)
+			break;
+		*p = '/';
+	}
+	free(s);
+	return rc;
+}
+
+/*
+ * Can files be created in dir (made if missing)? Tries it, since access()
+ * says yes to root on a read-only file system. -1 with errno if not.
+ */
+static int
+dir_writable(const char *dir)
+{
+	struct stat	 st;
+	char		*probe;
+	int		 fd, saved;
+
+	if (mkdirs(dir) == -1)
+		return -1;
+	if (stat(dir, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	probe = xasprintf("%s/.probe.XXXXXX", dir);
+	if ((fd = mkostemp(probe, O_CLOEXEC)) == -1) {
+		saved = errno;
+		free(probe);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	unlink(probe);
+	free(probe);
+	return 0;
+}
+
+static uint32_t
+le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static int
+read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	ssize_t	r;
+	size_t	done = 0;
+
+	while (done < n) {
+		r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * A cheap look at the downloaded file's zip structure: a local header at
+ * the start, the end-of-central-directory record (zip64 too), and a
+ * central directory that fits in the file and names "deno". A body that
+ * matches its checksum can still be an error page published by mistake.
+ * Returns 0, or -1 with *why set to a static explanation.
+ */
+static int
+zip_check(int fd, uint64_t size, const char **why)
+{
+	unsigned char	 head[4], z64[56], *tail = NULL, *cd = NULL, *e;
+	uint64_t	 tail_len, eocd = 0, cd_off, cd_size, entries, i;
+	size_t		 pos;
+	int		 found = 0, rc = -1, have_eocd = 0;
+
+	*why = "not a zip archive";
+	if (size < 22 || read_at(fd, head, 4, 0) == -1 ||
+	    memcmp(head, "PK\3\4", 4) != 0)
+		goto out;
+	tail_len = size < 65535 + 22 ? size : 65535 + 22;
+	tail = xmalloc((size_t)tail_len);
+	if (read_at(fd, tail, (size_t)tail_len, size - tail_len) == -1)
+		goto out;
+	for (pos = (size_t)tail_len - 22;; pos--) {
+		if (memcmp(tail + pos, "PK\5\6", 4) == 0 &&
+		    pos + 22 + le16(tail + pos + 20) == tail_len) {
+			eocd = size - tail_len + pos;
+			have_eocd = 1;
+			break;
+		}
+		if (pos == 0)
+			break;
+	}
+	*why = "not a zip archive (no end of central directory)";
+	if (!have_eocd)
+		goto out;
+	e = tail + (eocd - (size - tail_len));
+	entries = le16(e + 10);
+	cd_size = le32(e + 12);
+	cd_off = le32(e + 16);
+	if (entries == 0xffff || cd_size == 0xffffffff ||
+	    cd_off == 0xffffffff) {
+		*why = "damaged zip64 archive";
+		if (eocd < 20 || read_at(fd, z64, 20, eocd - 20) == -1 ||
+		    memcmp(z64, "PK\6\7", 4) != 0)
+			goto out;
+		i = le64(z64 + 8);
+		if (i + 56 > eocd || read_at(fd, z64, 56, i) == -1 ||
+		    memcmp(z64, "PK\6\6", 4) != 0)
+			goto out;
+		entries = le64(z64 + 32);
+		cd_size = le64(z64 + 40);
+		cd_off = le64(z64 + 48);
+		eocd = i;
+	}
+	*why = "damaged zip archive (central directory out of bounds)";
+	if (cd_size > ZIP_CD_MAX || cd_off > eocd || cd_size > eocd - cd_off)
+		goto out;
+	cd = xmalloc((size_t)cd_size + 1);
+	if (read_at(fd, cd, (size_t)cd_size, cd_off) == -1)
+		goto out;
+	*why = "damaged zip archive (central directory)";
+	for (pos = 0, i = 0; i < entries; i++) {
+		uint32_t nlen, xlen, clen;
+
+		if (cd_size - pos < 46 || memcmp(cd + pos, "PK\1\2", 4) != 0)
+			goto out;
+		nlen = le16(cd + pos + 28);
+		xlen = le16(cd + pos + 30);
+		clen = le16(cd + pos + 32);
+		if (cd_size - pos - 46 < (uint64_t)nlen + xlen + clen)
+			goto out;
+		if (nlen == 4 && memcmp(cd + pos + 46, "deno", 4) == 0)
+			found = 1;
+		pos += 46 + nlen + xlen + clen;
+	}
+	*why = "the zip archive holds no \"deno\"";
+	if (!found)
+		goto out;
+	*why = NULL;
+	rc = 0;
+out:
+	free(tail);
+	free(cd);
+	return rc;
+}
+
+static char *
+release_url(const struct release *r, const char *suffix)
+{
+	return xasprintf("%s/%s/%s%s", r->o->deno_base_url, r->version,
+	    r->asset, suffix);
+}
+
+/* A 404: is it the version (no zip either) or only the checksum file? */
+static void
+report_not_found(struct http *h, const struct release *r, int sumfile)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	char			*url;
+	long			 status = 404;
+
+	if (sumfile) {
+		url = release_url(r, "");
+		memset(&req, 0, sizeof(req));
+		req.method = HTTP_HEAD;
+		req.url = url;
+		req.retry = 1;
+		if (http_do(h, &req, &resp) == 0)
+			status = resp.status;
+		http_response_free(&resp);
+		free(url);
+		if (status / 100 == 2) {
+			log_error("Deno %s publishes no %s.sha256sum; give the "
+			    "digest of %s with --deno-sha256", r->version,
+			    r->asset, r->asset);
+			return;
+		}
+	}
+	log_error("Deno %s has no %s (check the version and architecture)",
+	    r->version, r->asset);
+}
+
+/* The expected digest: the pin, or the published .sha256sum. */
+static int
+expected_digest(struct http *h, const struct release *r,
+    char hex[SHA256_HEX_LEN + 1], char **from)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct sumfile_error	 err;
+	char			*url, *shown;
+	int			 rc = -1;
+
+	if (r->o->deno_sha256 != NULL) {
+		memcpy(hex, r->o->deno_sha256, SHA256_HEX_LEN + 1);
+		*from = xstrdup("--deno-sha256");
+		return 0;
+	}
+	url = release_url(r, ".sha256sum");
+	shown = http_redact_url(url);
+	memset(&req, 0, sizeof(req));
+	req.method = HTTP_GET;
+	req.url = url;
+	req.retry = 1;
+	req.body_max = SUMFILE_MAX;
+	if (http_do(h, &req, &resp) == -1)
+		goto out;
+	if (resp.status == 404)
+		report_not_found(h, r, 1);
+	else if (resp.status != 200)
+		http_report_status(&resp, NULL);
+	else if (sumfile_find(resp.body.data, resp.body.len, r->asset, hex,
+	    &err) == -1) {
+		if (err.line > 0)
+			log_error("%s: line %d: %s (expected \"<sha256>  %s\")",
+			    shown, err.line, err.what, r->asset);
+		else
+			log_error("%s: %s %s", shown, err.what, r->asset);
+	} else {
+		*from = xstrdup(shown);
+		rc = 0;
+	}
+out:
+	http_response_free(&resp);
+	free(shown);
+	free(url);
+	return rc;
+}
+
+static int
+sink_write(void *arg, const void *p, size_t n)
+{
+	struct sink	*s = arg;
+
+	if (write_all(s->fd, p, n) == -1) {
+		log_error("%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	sha256_update(s->sha, p, n);
+	s->size += n;
+	return 0;
+}
+
+/*
+ * Downloads r into dir (the cache directory, or a private temporary one),
+ * verifies it, and renames it into place as dir/<asset>. With record,
+ * writes the .verified record first. On success r->sha256, r->size are set.
+ */
+static int
+download(struct http *h, struct release *r, const char *dir, int record)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct outfile		*of = NULL;
+	struct sink		 s;
+	unsigned char		 md[SHA256_LEN];
+	char			 expect[SHA256_HEX_LEN + 1], *from = NULL;
+	char			*url = NULL, *label = NULL, *dest, *text;
+	const char		*why;
+	int			 rc = -1;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&s, 0, sizeof(s));
+	dest = xasprintf("%s/%s", dir, r->asset);
+	if (expected_digest(h, r, expect, &from) == -1)
+		goto out;
+	if ((of = outfile_open(dest, 0644)) == NULL)
+		goto out;
+	s.fd = outfile_fd(of);
+	s.path = outfile_path(of);
+	s.sha = sha256_new();
+	url = release_url(r, "");
+	label = xasprintf("Deno %s %s", r->version, r->asset);
+	memset(&req, 0, sizeof(req));
+	req.method = HTTP_GET;
+	req.url = url;
+	req.retry = 1;
+	req.sink = sink_write;
+	req.sink_arg = &s;
+	req.progress_label = label;
+	if (http_do(h, &req, &resp) == -1)
+		goto out;
+	if (resp.status == 404) {
+		report_not_found(h, r, 0);
+		goto out;
+	}
+	if (resp.status != 200) {
+		http_report_status(&resp, NULL);
+		goto out;
+	}
+	sha256_final(s.sha, md);
+	hex_encode(md, SHA256_LEN, r->sha256);
+	r->size = s.size;
+	if (strcmp(r->sha256, expect) != 0) {
+		log_error("%s: checksum mismatch: expected %s (from %s), got %s "
+		    "(%llu bytes downloaded)", r->asset, expect, from,
+		    r->sha256, (unsigned long long)s.size);
+		goto out;
+	}
+	if (zip_check(s.fd, s.size, &why) == -1) {
+		log_error("%s: %s, although its checksum matches; the server "
+		    "sent something else under that name", r->asset, why);
+		goto out;
+	}
+	log_verbose("%s: sha256 %s matches %s", r->asset, r->sha256, from);
+	if (record) {
+		text = xasprintf("sha256 %s\nsize %llu\n", r->sha256,
+		    (unsigned long long)r->size);
+		rc = outfile_put(r->verified, text, strlen(text), 0644);
+		free(text);
+		if (rc == -1)
+			goto out;
+		rc = -1;
+	}
+	rc = outfile_commit(of);
+	of = NULL;
+out:
+	outfile_abort(of);
+	http_response_free(&resp);
+	sha256_free(s.sha);
+	free(label);
+	free(url);
+	free(from);
+	free(dest);
+	return rc;
+}
+
+/* --deno latest: asks the release site which version is the newest. */
+static char *
+resolve_latest(struct http *h)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	const char		*env = getenv("CFNGEN_DENO_LATEST_URL");
+	char			*url, *text = NULL, *v = NULL;
+	size_t			 n;
+
+	url = http_redact_url(env && *env ? env : LATEST_URL_DEFAULT);
+	memset(&req, 0, sizeof(req));
+	req.method = HTTP_GET;
+	req.url = env && *env ? env : LATEST_URL_DEFAULT;
+	req.retry = 1;
+	req.body_max = 256;
+	if (http_do(h, &req, &resp) == -1)
+		goto out;
+	if (resp.status != 200) {
+		http_report_status(&resp, "--deno latest");
+		goto out;
+	}
+	text = xstrndup(resp.body.data, resp.body.len);
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' ||
+	    text[n - 1] == ' '))
+		text[--n] = '\0';
+	if (n == 0 || strchr(text, '/') != NULL ||
+	    valid_deno_version(text, &v) == -1 || strcmp(v, "latest") == 0) {
+		free(v);
+		v = NULL;
+		log_error("--deno latest: %s: expected a version such as %s, "
+		    "got \"%.40s\"", url, DENO_DEFAULT_VERSION, text);
+		goto out;
+	}
+	log_info("Deno latest is %s", v);
+out:
+	http_response_free(&resp);
+	free(text);
+	free(url);
+	return v;
+}
+
+/*
+ * Puts the release o asks for in the cache (or, for a build with a cache
+ * it cannot write, in a private temporary directory set in *tmpdir), and
+ * fills r. for_fetch: cfngen fetch, which must fill the cache or fail.
+ */
+static int
+obtain(const struct options *o, int for_fetch, struct release *r,
+    char **tmpdir)
+{
+	struct http	*h = NULL;
+	char		*version = NULL, *cmd, *tmpl;
+	const char	*t;
+	int		 rc = -1, hit;
+
+	*tmpdir = NULL;
+	memset(r, 0, sizeof(*r));
+	if (strcmp(o->deno_version, "latest") == 0) {
+		/* options_finish refused latest with --offline already. */
+		if ((h = http_new()) == NULL ||
+		    (version = resolve_latest(h)) == NULL)
+			goto out;
+	} else
+		version = xstrdup(o->deno_version);
+	release_init(r, o, version);
+	if ((hit = cache_lookup(r)) == -1)
+		goto out;
+	if (hit) {
+		rc = 0;
+		goto out;
+	}
+	if (o->offline) {
+		cmd = fetch_command(r);
+		log_error("Deno %s (%s) is not in the cache %s and --offline "
+		    "forbids downloading it; run `%s` while online, or pass "
+		    "--deno-zip", r->version, arch_lambda_name(o->arch),
+		    o->cache_dir, cmd);
+		free(cmd);
+		goto out;
+	}
+	if (h == NULL && (h = http_new()) == NULL)
+		goto out;
+	if (dir_writable(r->dir) == 0) {
+		rc = download(h, r, r->dir, 1);
+		goto out;
+	}
+	if (for_fetch) {
+		log_error("%s: cannot write to the cache: %s (choose another "
+		    "with --cache-dir)", r->dir, strerror(errno));
+		goto out;
+	}
+	log_warn("%s: cannot write to the cache: %s; downloading to a "
+	    "temporary file instead (Deno will not be cached)", r->dir,
+	    strerror(errno));
+	t = getenv("TMPDIR");
+	tmpl = xasprintf("%s/cfngen-deno.XXXXXX", t && *t == '/' ? t : "/tmp");
+	if (mkdtemp(tmpl) == NULL) {
+		log_error("%s: %s", tmpl, strerror(errno));
+		free(tmpl);
+		goto out;
+	}
+	*tmpdir = tmpl;
+	free(r->zip);
+	r->zip = xasprintf("%s/%s", tmpl, r->asset);
+	rc = download(h, r, tmpl, 0);
+out:
+	http_free(h);
+	free(version);
+	return rc;
+}
+
+/* The digest of a --deno-zip, checked against a --deno-sha256 pin. */
+static int
+check_pinned_zip(const struct options *o, struct deno_input *in)
+{
+	unsigned char	md[SHA256_LEN];
+	char		hex[SHA256_HEX_LEN + 1];
+	uint64_t	size;
+
+	if (sha256_file(o->deno_zip, md, &size) == -1)
+		return -1;
+	hex_encode(md, SHA256_LEN, hex);
+	if (strcmp(hex, o->deno_sha256) != 0) {
+		log_error("%s: checksum mismatch: --deno-sha256 is %s, the "
+		    "file has %s", o->deno_zip, o->deno_sha256, hex);
+		return -1;
+	}
+	in->zip_sha256 = xstrdup(hex);
+	return 0;
+}
 
 int
 deno_source_resolve(const struct options *o, struct deno_input *in)
 {
+	struct release	r;
+	int		rc = -1;
+
 	memset(in, 0, sizeof(*in));
+	memset(&r, 0, sizeof(r));
 	if (strcmp(o->deno_version, "latest") == 0 &&
 	    (o->deno_bin || o->deno_zip)) {
 		log_usage("--deno latest: give the version of the Deno in %s",
 		    o->deno_bin ? o->deno_bin : o->deno_zip);
 		return -1;
 	}
-	in->version = xstrdup(o->deno_version);
 	if (o->deno_bin) {
+		if (o->deno_sha256 != NULL)
+			log_warn("--deno-sha256: ignored with --deno-bin (it "
+			    "pins the release zip)");
+		in->version = xstrdup(o->deno_version);
 		in->bin_path = xstrdup(o->deno_bin);
 		return 0;
 	}
 	if (o->deno_zip) {
+		in->version = xstrdup(o->deno_version);
 		in->zip_path = xstrdup(o->deno_zip);
+		if (o->deno_sha256 != NULL && check_pinned_zip(o, in) == -1)
+			goto out;
 		return 0;
 	}
-	log_error("Deno %s: downloading and the cache are not implemented yet; "
-	    "pass --deno-zip or --deno-bin", o->deno_version);
-	deno_input_free(in);
-	return -1;
+	if (obtain(o, 0, &r, &in->tmpdir) == -1)
+		goto out;
+	in->version = xstrdup(r.version);
+	in->zip_path = xstrdup(r.zip);
+	in->zip_sha256 = xstrdup(r.sha256);
+	if (in->tmpdir != NULL)
+		in->cleanup_slot = cleanup_register(in->zip_path);
+	rc = 0;
+out:
+	release_free(&r);
+	if (rc == -1)
+		deno_input_free(in);
+	return rc;
 }
 
 int
 deno_source_fetch(const struct options *o)
 {
-	log_error("fetch: not implemented yet");
-	return -1;
+	struct release	 r;
+	char		*tmpdir = NULL;
+	int		 rc;
+
+	if ((rc = obtain(o, 1, &r, &tmpdir)) == 0) {
+		log_info("Deno %s (%s) is in the cache, sha256 %s", r.version,
+		    arch_lambda_name(o->arch), r.sha256);
+		if (printf("%s\n", r.zip) < 0)
+			rc = -1;
+	}
+	release_free(&r);
+	free(tmpdir);
+	return rc;
 }
 
 void
@@ -44,9 +757,17 @@ deno_input_free(struct deno_input *in)
 {
 	if (in == NULL)
 		return;
+	if (in->tmpdir != NULL) {
+		if (in->zip_path != NULL)
+			unlink(in->zip_path);
+		rmdir(in->tmpdir);
+		cleanup_unregister(in->cleanup_slot);
+	}
 	free(in->zip_path);
 	free(in->bin_path);
 	free(in->version);
 	free(in->zip_sha256);
+	free(in->tmpdir);
 	memset(in, 0, sizeof(*in));
+	in->cleanup_slot = -1;
 }

@@ -760,10 +760,14 @@ http_do(struct http *h, const struct http_request *reqin,
 			    (x.status / 100 != 2 && req.classify != NULL &&
 			    req.classify(req.hook_arg, resp) == 1);
 			if (!retry || attempt == attempts) {
+				/* The caller asked for the whole body. */
+				if (x.status == 206 && x.range_from > 0)
+					resp->status = 200;
 				rc = 0;
 				goto out;
 			}
-			snprintf(why, sizeof(why), "HTTP %ld", x.status);
+			snprintf(why, sizeof(why), "HTTP %ld %s", x.status,
+			    http_status_text(x.status));
 		} else {
 			if (x.bad_range) {
 				log_error("%s: the server answered a range "

@@ -157,7 +157,12 @@ struct http_request {
 };
 
 struct http_response {
-	long		 status;	/* last HTTP status, 0 if none */
+	/*
+	 * Last HTTP status, 0 if none; a download resumed with a Range
+	 * request reports 200 when it completed, since the caller sees the
+	 * whole body.
+	 */
+	long		 status;
 	char		*url;		/* final URL after redirects */
 	struct buf	 body;		/* see http_request.sink */
 	uint64_t	 body_bytes;	/* 2xx body bytes delivered (sink or buf) */

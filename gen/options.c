@@ -895,8 +895,8 @@ options_set_command(struct options *o, const char *word)
 	return 0;
 }
 
-static char *
-default_cache_dir(void)
+char *
+options_default_cache_dir(void)
 {
 	const char	*v;
 
@@ -967,7 +967,7 @@ options_finish(struct options *o)
 
 	if (check_combinations(o) == -1)
 		return -1;
-	if (o->cache_dir == NULL && (o->cache_dir = default_cache_dir()) == NULL) {
+	if (o->cache_dir == NULL && (o->cache_dir = options_default_cache_dir()) == NULL) {
 		log_usage("no cache directory: set HOME, XDG_CACHE_HOME or "
 		    "CFNGEN_CACHE_DIR, or pass --cache-dir");
 		return -1;

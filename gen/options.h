@@ -95,6 +95,11 @@ int		 options_set_command(struct options *, const char *word);
  * (cache directory). Call once, after the last setter. -1 on a usage error.
  */
 int		 options_finish(struct options *);
+/*
+ * The cache directory the environment gives ($CFNGEN_CACHE_DIR, else
+ * $XDG_CACHE_HOME/cfngen, else ~/.cache/cfngen), or NULL. Caller frees.
+ */
+char		*options_default_cache_dir(void);
 
 /* Names as AWS and Deno spell them. Static strings. */
 const char	*arch_lambda_name(enum arch);	/* "arm64", "x86_64" */

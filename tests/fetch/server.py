@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""A Deno release mirror on 127.0.0.1 that injects faults on request.
+
+usage: server.py ROOT PORT LOG
+
+Serves ROOT/<version>/<asset> as /<version>/<asset> (HTTP/1.1 keep-alive,
+Accept-Ranges, a strong ETag, If-Range), and logs every request as one line
+"METHOD PATH range=<Range or -> status=<code>" to LOG.
+
+Faults are chosen by the URL, so each test picks its own through
+--deno-base-url and needs no control state:
+
+  /f/<spec>/<version>/<asset>   serve <version>/<asset> with faults <spec>
+
+<spec> is a comma-separated list of key=value:
+  id=NAME        a tag: counters are kept per spec, so give each test its own
+  on=zip|sum     apply only to the .zip or the .sha256sum (default: both)
+  status=A.B.C   answer the first requests with these statuses (then serve)
+  always=CODE    answer every request with CODE
+  times=N        the byte faults below hit only the first N requests
+  close=N        announce the full length, close after N body bytes
+  stall=N        send N body bytes, then nothing for 60 s
+  truncate=N     serve only the first N bytes (with a matching length)
+  nolength=1     no Content-Length: the body ends when the connection closes
+  norange=1      no Accept-Ranges, and Range is ignored (200, whole body)
+  redirect=1     302 to /obj/... with a signed-looking query string
+  delay=MS       wait before answering
+
+Other paths:
+  /obj/<version>/<asset>?...   the redirect target (an "object store")
+  /latest/<text>               answers <text> and a newline (release-latest.txt)
+  /_count                      the number of requests logged so far (not logged)
+"""
+import os
+import re
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ROOT, PORT, LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lock = threading.Lock()
+counters = {}
+logged = 0
+
+
+def log(line):
+    global logged
+    with lock:
+        logged += 1
+        with open(LOG, "a") as f:
+            f.write(line + "\n")
+
+
+def parse_spec(spec):
+    out = {}
+    for item in spec.split(","):
+        if "=" in item:
+            k, v = item.split("=", 1)
+            out[k] = v
+    return out
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fetchtest/1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_HEAD(self):
+        self.handle_request(head=True)
+
+    def do_GET(self):
+        self.handle_request(head=False)
+
+    def answer(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not self.head:
+            self.wfile.write(body)
+        self.status = code
+
+    def done(self):
+        if not self.logged:
+            self.logged = True
+            log("%s %s range=%s status=%s" % (
+                self.command, self.path, self.headers.get("Range", "-"),
+                self.status))
+
+    def handle_request(self, head):
+        self.head = head
+        self.status = 0
+        self.logged = False
+        url = urllib.parse.urlsplit(self.path)
+        path = urllib.parse.unquote(url.path)
+        if path == "/_count":
+            with lock:
+                n = logged
+            self.answer(200, b"%d\n" % n)
+            return
+        try:
+            self.route(path, url.query)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            self.done()
+
+    def route(self, path, query):
+        if path.startswith("/latest/"):
+            self.answer(200, path[len("/latest/"):].encode() + b"\n",
+                        [("Content-Type", "text/plain")])
+            return
+        spec = {}
+        key = ""
+        m = re.match(r"^/f/([^/]*)(/.*)$", path)
+        if m:
+            spec = parse_spec(m.group(1))
+            key = m.group(1)
+            path = m.group(2)
+        elif path.startswith("/obj/"):
+            path = path[len("/obj"):]
+        rel = path.lstrip("/")
+        if ".." in rel.split("/") or not rel:
+            self.answer(400, b"bad path\n")
+            return
+        on = spec.get("on")
+        if on == "zip" and not rel.endswith(".zip"):
+            spec = {}
+        if on == "sum" and not rel.endswith(".sha256sum"):
+            spec = {}
+        with lock:
+            n = counters.get((key, rel), 0)
+            counters[(key, rel)] = n + 1
+        if "delay" in spec:
+            time.sleep(int(spec["delay"]) / 1000)
+        seq = [s for s in spec.get("status", "").split(".") if s]
+        if n < len(seq):
+            self.answer(int(seq[n]), b"injected %s\n" % seq[n].encode())
+            return
+        if "always" in spec:
+            self.answer(int(spec["always"]), b"injected\n")
+            return
+        if spec.get("redirect") == "1":
+            target = ("/obj/%s?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                      "&X-Amz-Credential=AKIDSECRETCRED%%2F20260101"
+                      "&X-Amz-Signature=SECRETSIGNATURE" % rel)
+            self.answer(302, b"", [("Location", target)])
+            return
+        file = os.path.join(ROOT, rel)
+        if not os.path.isfile(file):
+            self.answer(404, b"Not Found\n")
+            return
+        with open(file, "rb") as f:
+            data_len = os.fstat(f.fileno()).st_size
+            st = os.fstat(f.fileno())
+            etag = '"%x-%x"' % (st.st_size, int(st.st_mtime))
+            faulty = n < int(spec.get("times", "1000000"))
+            if "truncate" in spec:
+                data_len = min(data_len, int(spec["truncate"]))
+            start = 0
+            rng = self.headers.get("Range")
+            if_range = self.headers.get("If-Range")
+            ranges = spec.get("norange") != "1"
+            code = 200
+            if rng and ranges and (if_range is None or if_range == etag):
+                m = re.match(r"^bytes=(\d+)-$", rng)
+                if not m or int(m.group(1)) >= data_len:
+                    self.answer(416, b"", [("Content-Range",
+                                            "bytes */%d" % data_len)])
+                    return
+                start = int(m.group(1))
+                code = 206
+            self.send_response(code)
+            self.status = code
+            self.send_header("Content-Type", "application/zip"
+                             if rel.endswith(".zip") else "text/plain")
+            self.send_header("ETag", etag)
+            if ranges:
+                self.send_header("Accept-Ranges", "bytes")
+            if code == 206:
+                self.send_header("Content-Range", "bytes %d-%d/%d" % (
+                    start, data_len - 1, data_len))
+            if spec.get("nolength") == "1":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(data_len - start))
+            self.end_headers()
+            if self.head:
+                return
+            limit = data_len - start
+            cut = None
+            if faulty and "close" in spec:
+                cut = int(spec["close"])
+            if faulty and "stall" in spec:
+                cut = int(spec["stall"])
+            if cut is None:
+                self.wfile.flush()
+                self.connection.sendfile(f, start, limit)
+                return
+            f.seek(start)
+            sent = 0
+            while sent < min(cut, limit):
+                chunk = f.read(min(65536, min(cut, limit) - sent))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                sent += len(chunk)
+            self.wfile.flush()
+            if "stall" in spec and faulty:
+                self.done()
+                time.sleep(60)
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+if __name__ == "__main__":
+    open(LOG, "a").close()
+    Server(("127.0.0.1", PORT), Handler).serve_forever()
