@@ -778,8 +778,9 @@ http_do(struct http *h, const struct http_request *reqin,
 			    h->errbuf : curl_easy_strerror(cc));
 			log_verbose("  failed: %s (%.2f s)", why, secs);
 			if (!transient_curl(cc) || attempt == attempts) {
-				log_error("%s: %s%s", url, why,
-				    gave_up(attempt, tail));
+				if (!req.quiet)
+					log_error("%s: %s%s", url, why,
+					    gave_up(attempt, tail));
 				goto out;
 			}
 		}

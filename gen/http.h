@@ -154,6 +154,13 @@ struct http_request {
 	 * NULL keeps none. Read them with http_response_header().
 	 */
 	const char *const	*want_headers;
+
+	/*
+	 * A probe (the EC2 metadata service, absent off EC2): a failed
+	 * transfer is logged with -v only, not reported; http_do() still
+	 * returns -1.
+	 */
+	int			 quiet;
 };
 
 struct http_response {
