@@ -1,0 +1,77 @@
+/*
+ * Deterministic zips; the only user of libzip (and of zlib).
+ *
+ * A layer_zip is written entry by entry, in the order added, each with a
+ * fixed Unix mode in the external attributes ("made by" Unix), the DOS
+ * time 1980-01-01 00:00 and no extra fields, so the same inputs give the
+ * same bytes in any time zone and under any umask. It goes to a temporary
+ * file beside its destination (removed on failure and on SIGINT/SIGTERM)
+ * and lands under its name only with layer_zip_commit().
+ *
+ * A layer_input is one entry of an existing zip (Deno's release zip and
+ * its "deno"): its compressed bytes are copied as they are, never
+ * inflated and deflated again; layer_input_inflate() streams the inflated
+ * bytes for the checks, verifying the CRC-32 and size.
+ */
+#ifndef CFNGEN_LAYER_H
+#define CFNGEN_LAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+
+/* The DOS date of 1980-01-01 and time 00:00:00 that every entry carries. */
+#define LAYER_DOS_DATE	((0 << 9) | (1 << 5) | 1)
+#define LAYER_DOS_TIME	0
+
+struct layer_input;
+
+/*
+ * Opens the zip at path and finds the entry called name. A file that is
+ * not a readable zip, or lacks the entry, is a usage error naming what
+ * (e.g. "--deno-zip deno.zip"). NULL on error.
+ */
+struct layer_input	*layer_input_open(const char *path, const char *name,
+			    const char *what);
+uint64_t		 layer_input_size(const struct layer_input *);
+uint64_t		 layer_input_comp_size(const struct layer_input *);
+/*
+ * Calls fn with the inflated bytes of the entry, in order, with their
+ * offset. Corrupt data (CRC-32 or size mismatch, bad deflate stream) is a
+ * usage error naming the input. fn returns 0, or -1 to stop (having
+ * reported why). -1 on error.
+ */
+int			 layer_input_inflate(struct layer_input *,
+			    int (*fn)(void *, uint64_t off, const void *,
+			    size_t), void *arg);
+void			 layer_input_close(struct layer_input *);
+
+struct layer_zip;
+
+/* A new zip for path (0644 less the umask). NULL on error (reported). */
+struct layer_zip	*layer_zip_new(const char *path);
+/* data must stay valid until layer_zip_finish(). mode: 0755, 0644... */
+int			 layer_zip_add_buf(struct layer_zip *, const char *name,
+			    const void *data, size_t, unsigned int mode);
+/* The file at path, deflated. */
+int			 layer_zip_add_file(struct layer_zip *, const char *name,
+			    const char *path, unsigned int mode);
+/* The input's entry, compressed bytes copied as they are. */
+int			 layer_zip_add_entry(struct layer_zip *, const char *name,
+			    struct layer_input *, unsigned int mode);
+/*
+ * Writes the archive (still under its temporary name) and reports its
+ * size and SHA-256. The inputs it copies from must stay open until then.
+ */
+int			 layer_zip_finish(struct layer_zip *, uint64_t *size,
+			    unsigned char sha256[SHA256_LEN]);
+/* Renames it into place; frees the layer_zip whatever happens. */
+int			 layer_zip_commit(struct layer_zip *);
+/* Removes the temporary file and frees; accepts NULL. */
+void			 layer_zip_abort(struct layer_zip *);
+
+/* "libzip 1.7.3 zlib 1.2.13": what the bytes of a zip depend on (caller frees). */
+char			*layer_zip_libraries(void);
+
+#endif
