@@ -12,14 +12,17 @@
 static char *
 emit(const struct doc *d)
 {
-	struct buf	b;
+	struct buf	 b;
+	char		*text;
 
 	buf_init(&b, 0);
 	if (json_emit(d, &b) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
-	return buf_steal(&b);
+	text = buf_steal(&b);
+	buf_free(&b);
+	return text;
 }
 
 static struct doc *
