@@ -201,6 +201,12 @@ example_stack(const struct options *o, const struct build_result *b,
 		    STACKS_EXAMPLE_STACK);
 		return NULL;
 	}
+	if (o->runtime == RUNTIME_AL2) {
+		/* options_finish() refuses this; keep every template deployable */
+		log_error("%s: Lambda no longer creates provided.al2 functions",
+		    STACKS_EXAMPLE_STACK);
+		return NULL;
+	}
 	if ((d = skeleton(sk)) == NULL)
 		return NULL;
 #define F "Resources/Function/Properties/"

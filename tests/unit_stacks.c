@@ -174,6 +174,8 @@ test_layer(void)
 	    "CompatibleRuntimes/0"), "provided.al2") == 0,
 	    "--runtime provided.al2 lists it once");
 	doc_free(d);
+	ok(stacks_build(&o, &b, STACK_EXAMPLE, NULL) == NULL,
+	    "no example function on provided.al2");
 	options_free(&o);
 }
 
