@@ -943,6 +943,14 @@ check_combinations(struct options *o)
 	}
 	if (o->stack == STACK_EXAMPLE || o->stack == STACK_ALL)
 		o->create_example = 1;
+	/* A template that cannot deploy is worse than an error now. */
+	if (o->runtime == RUNTIME_AL2 && o->create_example) {
+		log_usage("--runtime provided.al2: Lambda no longer creates or "
+		    "updates functions on provided.al2; the example function "
+		    "needs provided.al2023 (the layer alone may target "
+		    "provided.al2)");
+		return -1;
+	}
 	if (o->out_dir != NULL && stat(o->out_dir, &st) == 0 &&
 	    !S_ISDIR(st.st_mode)) {
 		log_usage("--out-dir %s: exists and is not a directory",
