@@ -1,0 +1,651 @@
+/*
+ * S3 uploads and STS GetCallerIdentity (see s3.h). A request is a struct
+ * call: where it goes and what it carries; http.c calls prepare() before
+ * every attempt, which signs it with the clock of that moment.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws_config.h"
+#include "digest.h"
+#include "http.h"
+#include "log.h"
+#include "s3.h"
+#include "sigv4.h"
+#include "xalloc.h"
+#include "xml.h"
+
+#define MAX_EXTRA	4
+#define MAX_HEADERS	(MAX_EXTRA + 6)
+
+struct s3 {
+	const struct aws_config		*cfg;
+	const struct aws_credentials	*cr;
+	struct http			*h;
+	/* A bucket found to live in another region than the configured one. */
+	char				*moved_bucket;
+	char				*moved_region;
+};
+
+struct call {
+	struct s3		*s3;
+	const char		*what;		/* "s3://bucket/key" */
+	enum http_method	 method;
+	const char		*service;	/* "s3", "sts" */
+	const char		*region;
+	char			*url;
+	char			*host;		/* the Host header, as signed */
+	char			*path;		/* as sent: encoded */
+	const char		*query;		/* as sent, or NULL */
+	const char		*payload_sha256;
+	struct sigv4_header	 extra[MAX_EXTRA];
+	size_t			 nextra;
+	/* Filled by prepare(), for the attempt under way. */
+	char			 date[SIGV4_DATE_LEN];
+	struct sigv4_result	 sig;
+	struct http_header	 hdr[MAX_HEADERS];
+};
+
+/* What S3 or STS said in an error document (fields may be NULL). */
+struct aws_error {
+	struct xml	*doc;
+	const char	*code;
+	const char	*message;
+	const char	*region;
+	const char	*request_id;
+};
+
+static const char *const keep_headers[] = {
+	"content-length", "x-amz-bucket-region", "x-amz-request-id",
+	"x-amzn-requestid", "x-amz-checksum-sha256", NULL
+};
+
+struct s3 *
+s3_new(const struct aws_config *cfg, const struct aws_credentials *cr,
+    struct http *h)
+{
+	struct s3	*s = xcalloc(1, sizeof(*s));
+
+	s->cfg = cfg;
+	s->cr = cr;
+	s->h = h;
+	return s;
+}
+
+void
+s3_free(struct s3 *s)
+{
+	if (s == NULL)
+		return;
+	free(s->moved_bucket);
+	free(s->moved_region);
+	free(s);
+}
+
+static void
+call_free(struct call *c)
+{
+	sigv4_result_free(&c->sig);
+	free(c->url);
+	free(c->host);
+	free(c->path);
+}
+
+static const char *
+domain(const char *region)
+{
+	return strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn" :
+	    "amazonaws.com";
+}
+
+/*
+ * Splits an endpoint URL ("http://127.0.0.1:5000/prefix") into the part
+ * before the path, the authority (the Host header) and the path prefix.
+ */
+static void
+split_endpoint(const char *ep, char **origin, char **authority,
+    char **prefix)
+{
+	const char	*a = strstr(ep, "://") + 3;
+	const char	*slash = strchr(a, '/');
+	size_t		 n = slash != NULL ? (size_t)(slash - ep) : strlen(ep);
+
+	*origin = xstrndup(ep, n);
+	*authority = xstrndup(a, n - (size_t)(a - ep));
+	*prefix = xstrdup(slash != NULL ? slash : "");
+}
+
+/* Where a request about bucket/key goes (key NULL: the bucket itself). */
+static void
+s3_target(struct call *c, const char *bucket, const char *key)
+{
+	const char	*ep = aws_config_endpoint(c->s3->cfg, "s3");
+	char		*origin, *prefix;
+	struct buf	 path;
+
+	buf_init(&path, 0);
+	if (ep != NULL) {
+		split_endpoint(ep, &origin, &c->host, &prefix);
+		buf_addf(&path, "%s/%s/", prefix, bucket);
+		free(prefix);
+	} else if (strchr(bucket, '.') != NULL) {
+		/* dots break the wildcard certificate of virtual hosts */
+		c->host = xasprintf("s3.%s.%s", c->region, domain(c->region));
+		origin = xasprintf("https://%s", c->host);
+		buf_addf(&path, "/%s/", bucket);
+	} else {
+		c->host = xasprintf("%s.s3.%s.%s", bucket, c->region,
+		    domain(c->region));
+		origin = xasprintf("https://%s", c->host);
+		buf_addc(&path, '/');
+	}
+	if (key != NULL)
+		sigv4_uri_encode(&path, key, strlen(key), 1);
+	c->path = buf_steal(&path);
+	c->url = xasprintf("%s%s", origin, c->path);
+	free(origin);
+	buf_free(&path);
+}
+
+static const char *
+method_name(enum http_method m)
+{
+	switch (m) {
+	case HTTP_HEAD:
+		return "HEAD";
+	case HTTP_PUT:
+		return "PUT";
+	case HTTP_POST:
+		return "POST";
+	default:
+		return "GET";
+	}
+}
+
+/* Signs the request for this attempt (http_prepare_fn). */
+static int
+prepare(void *arg, struct http_request *req, int attempt)
+{
+	struct call		*c = arg;
+	struct sigv4_header	 sh[MAX_HEADERS];
+	struct sigv4_request	 sr;
+	struct sigv4_scope	 scope;
+	struct sigv4_key	 key;
+	const struct aws_credentials *cr = c->s3->cr;
+	size_t			 n = 0, i;
+
+	sigv4_result_free(&c->sig);
+	scope.when = time(NULL);
+	if (sigv4_amz_date(scope.when, c->date) == -1)
+		return -1;
+	sh[n++] = (struct sigv4_header){ "Host", c->host };
+	sh[n++] = (struct sigv4_header){ "x-amz-date", c->date };
+	if (strcmp(c->service, "s3") == 0)
+		sh[n++] = (struct sigv4_header){ "x-amz-content-sha256",
+		    c->payload_sha256 };
+	if (cr->session_token != NULL)
+		sh[n++] = (struct sigv4_header){ "x-amz-security-token",
+		    cr->session_token };
+	for (i = 0; i < c->nextra; i++)
+		sh[n++] = c->extra[i];
+	sr = (struct sigv4_request){ method_name(c->method), c->path, c->query,
+	    sh, n, c->payload_sha256 };
+	scope.region = c->region;
+	scope.service = c->service;
+	key.access_key_id = cr->access_key_id;
+	key.secret_access_key = cr->secret_access_key;
+	if (sigv4_sign(&sr, &scope, &key, &c->sig) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		c->hdr[i] = (struct http_header){ sh[i].name, sh[i].value, 0 };
+	c->hdr[n++] = (struct http_header){ "Authorization",
+	    c->sig.authorization, 1 };
+	req->headers = c->hdr;
+	req->nheaders = n;
+	if (attempt > 1)
+		log_debug("%s: signed again for attempt %d", c->what, attempt);
+	return 0;
+}
+
+/* Reads an error document: S3's <Error> or STS's <ErrorResponse>. */
+static void
+aws_error_read(const struct http_response *resp, struct aws_error *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (resp->body.len > 0)
+		e->doc = xml_parse(resp->body.data, resp->body.len, NULL, NULL);
+	if (xml_get(e->doc, "Error") != NULL) {
+		e->code = xml_get(e->doc, "Error/Code");
+		e->message = xml_get(e->doc, "Error/Message");
+		e->region = xml_get(e->doc, "Error/Region");
+		e->request_id = xml_get(e->doc, "Error/RequestId");
+	} else if (xml_get(e->doc, "ErrorResponse/Error") != NULL) {
+		e->code = xml_get(e->doc, "ErrorResponse/Error/Code");
+		e->message = xml_get(e->doc, "ErrorResponse/Error/Message");
+		e->request_id = xml_get(e->doc, "ErrorResponse/RequestId");
+	} else if (xml_get(e->doc, "ErrorResponse/Errors/Error") != NULL) {
+		/* what moto sends */
+		e->code = xml_get(e->doc, "ErrorResponse/Errors/Error/Code");
+		e->message = xml_get(e->doc,
+		    "ErrorResponse/Errors/Error/Message");
+		e->request_id = xml_get(e->doc, "ErrorResponse/RequestId");
+	}
+	if (e->request_id == NULL || *e->request_id == '\0')
+		e->request_id = http_response_header(resp, "x-amz-request-id");
+	if (e->request_id == NULL)
+		e->request_id = http_response_header(resp, "x-amzn-requestid");
+	if (e->code != NULL && *e->code == '\0')
+		e->code = NULL;
+}
+
+static void
+aws_error_free(struct aws_error *e)
+{
+	xml_free(e->doc);
+	memset(e, 0, sizeof(*e));
+}
+
+/* S3's 400 RequestTimeout is worth another attempt (http_classify_fn). */
+static int
+classify(void *arg, const struct http_response *resp)
+{
+	struct aws_error	e;
+	int			again;
+
+	(void)arg;
+	aws_error_read(resp, &e);
+	again = e.code != NULL && (strcmp(e.code, "RequestTimeout") == 0 ||
+	    strcmp(e.code, "SlowDown") == 0);
+	aws_error_free(&e);
+	return again;
+}
+
+/* What to do about the common errors; NULL when there is nothing to say. */
+static char *
+advice(const struct call *c, const char *code, const char *bucket,
+    int default_bucket)
+{
+	const char	*src = c->s3->cr->source;
+
+	if (code == NULL)
+		return NULL;
+	if (strcmp(code, "SignatureDoesNotMatch") == 0)
+		return xasprintf("check the secret access key from %s", src);
+	if (strcmp(code, "InvalidAccessKeyId") == 0 ||
+	    strcmp(code, "InvalidClientTokenId") == 0)
+		return xasprintf("AWS does not know the access key from %s", src);
+	if (strcmp(code, "ExpiredToken") == 0 ||
+	    strcmp(code, "TokenRefreshRequired") == 0)
+		return xasprintf("the session token from %s has expired: get "
+		    "new credentials", src);
+	if (strcmp(code, "InvalidToken") == 0)
+		return xasprintf("the session token from %s is not valid", src);
+	if (strcmp(code, "AccessDenied") == 0)
+		return xasprintf("the credentials from %s may not do this%s",
+		    src, strcmp(c->service, "s3") == 0 ? " (an upload needs "
+		    "s3:PutObject and s3:GetObject on the bucket)" : "");
+	if (strcmp(code, "RequestTimeTooSkewed") == 0)
+		return xstrdup("this computer's clock is wrong; set it right");
+	if (strcmp(code, "NoSuchBucket") == 0 && default_bucket)
+		return xasprintf("pass --bucket NAME, or run `cdk bootstrap` "
+		    "to create %s (region %s)", bucket, c->region);
+	if (strcmp(code, "NoSuchBucket") == 0)
+		return xstrdup("check --bucket");
+	if (strcmp(code, "BadDigest") == 0 ||
+	    strcmp(code, "XAmzContentSHA256Mismatch") == 0 ||
+	    strcmp(code, "InvalidDigest") == 0)
+		return xstrdup("the bytes S3 received are not the file's: did "
+		    "it change during the upload?");
+	return NULL;
+}
+
+/*
+ * Reports an unexpected response once: S3's Code, Message and request
+ * id when it sent them, the HTTP status otherwise, and what to do.
+ */
+static void
+report(const struct call *c, const struct http_response *resp,
+    const char *bucket, int default_bucket)
+{
+	struct aws_error	 e;
+	char			*hint, *rid;
+
+	aws_error_read(resp, &e);
+	if (e.code == NULL && bucket != NULL && resp->status == 404 &&
+	    c->method == HTTP_PUT)
+		e.code = "NoSuchBucket";
+	hint = advice(c, e.code, bucket, default_bucket);
+	rid = e.request_id != NULL && *e.request_id != '\0' ?
+	    xasprintf(", request id %s", e.request_id) : xstrdup("");
+	if (e.code != NULL)
+		log_error("%s: %s: %s%s%s (HTTP %ld%s%s)%s%s", c->what,
+		    method_name(c->method), e.code,
+		    e.message != NULL && *e.message != '\0' ? ": " : "",
+		    e.message != NULL ? e.message : "", resp->status, rid,
+		    resp->attempts > 1 ? ", after retries" : "",
+		    hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	else
+		log_error("%s: %s: HTTP %ld %s%s%s%s%s", c->what,
+		    method_name(c->method), resp->status,
+		    http_status_text(resp->status), rid,
+		    resp->attempts > 1 ? " (gave up after retries)" : "",
+		    hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	free(hint);
+	free(rid);
+	aws_error_free(&e);
+}
+
+/* Performs c: 0 when a response came (resp filled), -1 (reported) if not. */
+static int
+perform(struct call *c, struct http_request *req, struct http_response *resp)
+{
+	req->method = c->method;
+	req->url = c->url;
+	req->retry = 1;
+	req->prepare = prepare;
+	req->classify = classify;
+	req->hook_arg = c;
+	req->want_headers = keep_headers;
+	return http_do(c->s3->h, req, resp);
+}
+
+/*
+ * The region S3 says the bucket lives in, when it differs from the one
+ * the request was signed for (301, or 400 with the bucket's region).
+ */
+static const char *
+moved_to(const struct call *c, const struct http_response *resp,
+    struct aws_error *e)
+{
+	const char	*r;
+
+	if (resp->status != 301 && resp->status != 400 && resp->status != 307)
+		return NULL;
+	r = http_response_header(resp, "x-amz-bucket-region");
+	if (r == NULL || *r == '\0')
+		r = e->region;
+	if (r == NULL || *r == '\0' || strcmp(r, c->region) == 0 ||
+	    strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(r))
+		return NULL;
+	return r;
+}
+
+static const char *
+bucket_region(const struct s3 *s, const char *bucket)
+{
+	if (s->moved_bucket != NULL && strcmp(s->moved_bucket, bucket) == 0)
+		return s->moved_region;
+	return aws_config_region(s->cfg);
+}
+
+enum head_result {
+	HEAD_ERROR = -1,
+	HEAD_ABSENT,
+	HEAD_SAME,
+	HEAD_OTHER_SIZE,
+	HEAD_UNKNOWN,		/* 403: reading is not allowed; PUT tells */
+	HEAD_MOVED
+};
+
+static enum head_result
+head(struct s3 *s, const struct s3_object *o, const char *what,
+    uint64_t *size_there)
+{
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct aws_error	 e;
+	const char		*len, *moved;
+	enum head_result	 r = HEAD_ERROR;
+	char			*end;
+
+	memset(&c, 0, sizeof(c));
+	memset(&req, 0, sizeof(req));
+	c.s3 = s;
+	c.what = what;
+	c.method = HTTP_HEAD;
+	c.service = "s3";
+	c.region = bucket_region(s, o->bucket);
+	c.payload_sha256 = SIGV4_EMPTY_SHA256;
+	s3_target(&c, o->bucket, o->key);
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	aws_error_read(&resp, &e);
+	switch (resp.status) {
+	case 200:
+		len = http_response_header(&resp, "content-length");
+		errno = 0;
+		*size_there = len != NULL ? strtoull(len, &end, 10) : 0;
+		if (len == NULL || errno != 0 || *end != '\0' || end == len) {
+			log_error("%s: HEAD: no valid Content-Length", what);
+			break;
+		}
+		r = *size_there == o->size ? HEAD_SAME : HEAD_OTHER_SIZE;
+		break;
+	case 404:
+		r = HEAD_ABSENT;
+		break;
+	case 403:
+		log_verbose("%s: HEAD forbidden; the PUT will tell why", what);
+		r = HEAD_UNKNOWN;
+		break;
+	default:
+		if ((moved = moved_to(&c, &resp, &e)) != NULL &&
+		    s->moved_bucket == NULL) {
+			log_info("bucket %s is in region %s, not %s; "
+			    "following it", o->bucket, moved, c.region);
+			s->moved_bucket = xstrdup(o->bucket);
+			s->moved_region = xstrdup(moved);
+			r = HEAD_MOVED;
+			break;
+		}
+		report(&c, &resp, o->bucket, o->default_bucket);
+		break;
+	}
+	aws_error_free(&e);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	return r;
+}
+
+enum put_outcome {
+	PUT_ERROR = -1,
+	PUT_DONE,
+	PUT_RACED,
+	PUT_MOVED
+};
+
+static enum put_outcome
+put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
+    int exclusive)
+{
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct aws_error	 e;
+	const char		*moved, *sum;
+	enum put_outcome	 r = PUT_ERROR;
+	char			*label;
+
+	memset(&c, 0, sizeof(c));
+	memset(&req, 0, sizeof(req));
+	c.s3 = s;
+	c.what = what;
+	c.method = HTTP_PUT;
+	c.service = "s3";
+	c.region = bucket_region(s, o->bucket);
+	c.payload_sha256 = o->sha256_hex;
+	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-sha256",
+	    o->sha256_b64 };
+	if (exclusive)
+		c.extra[c.nextra++] = (struct sigv4_header){ "If-None-Match",
+		    "*" };
+	s3_target(&c, o->bucket, o->key);
+	req.body_fd = fd;
+	req.body_offset = 0;
+	req.body_size = o->size;
+	if (o->size == 0) {
+		req.body = "";
+		req.body_len = 0;
+	}
+	label = xasprintf("uploading %s", o->label);
+	req.progress_label = label;
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	aws_error_read(&resp, &e);
+	if (resp.status == 200) {
+		/* S3 checked the bytes against our digest; it says so here. */
+		sum = http_response_header(&resp, "x-amz-checksum-sha256");
+		if (sum != NULL && strcmp(sum, o->sha256_b64) != 0)
+			log_error("%s: S3 stored SHA-256 %s, not %s", what, sum,
+			    o->sha256_b64);
+		else
+			r = PUT_DONE;
+	} else if (resp.status == 412 && exclusive)
+		r = PUT_RACED;
+	else if ((moved = moved_to(&c, &resp, &e)) != NULL &&
+	    s->moved_bucket == NULL) {
+		log_info("bucket %s is in region %s, not %s; following it",
+		    o->bucket, moved, c.region);
+		s->moved_bucket = xstrdup(o->bucket);
+		s->moved_region = xstrdup(moved);
+		r = PUT_MOVED;
+	} else
+		report(&c, &resp, o->bucket, o->default_bucket);
+	aws_error_free(&e);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	free(label);
+	return r;
+}
+
+int
+s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
+{
+	enum head_result	 h;
+	enum put_outcome	 p = PUT_ERROR;
+	uint64_t		 there = 0;
+	char			*what, sz[16];
+	int			 fd = -1, rc = -1, tries;
+
+	what = xasprintf("s3://%s/%s", o->bucket, o->key);
+	for (tries = 0; (h = head(s, o, what, &there)) == HEAD_MOVED &&
+	    tries < 1; tries++)
+		;
+	if (h == HEAD_ERROR || h == HEAD_MOVED)
+		goto out;
+	if (h == HEAD_SAME) {
+		log_info("%s: already uploaded (%s), not uploading again", what,
+		    log_human_size(there, sz));
+		*res = S3_PUT_PRESENT;
+		rc = 0;
+		goto out;
+	}
+	if (h == HEAD_OTHER_SIZE)
+		log_warn("%s: holds %" PRIu64 " bytes, not %" PRIu64
+		    "; replacing it", what, there, o->size);
+	if ((fd = open(o->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_error("%s: %s", o->path, strerror(errno));
+		goto out;
+	}
+	for (tries = 0; tries < 2; tries++)
+		if ((p = put(s, o, what, fd, h != HEAD_OTHER_SIZE)) !=
+		    PUT_MOVED)
+			break;
+	switch (p) {
+	case PUT_DONE:
+		log_info("%s: uploaded (%s)", what, log_human_size(o->size, sz));
+		*res = S3_PUT_UPLOADED;
+		rc = 0;
+		break;
+	case PUT_RACED:
+		log_info("%s: another upload of the same content got there "
+		    "first", what);
+		*res = S3_PUT_RACED;
+		rc = 0;
+		break;
+	default:
+		break;
+	}
+out:
+	if (fd != -1)
+		close(fd);
+	free(what);
+	return rc;
+}
+
+char *
+s3_account_id(struct s3 *s)
+{
+	static const char	 body[] =
+	    "Action=GetCallerIdentity&Version=2011-06-15";
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	const char		*ep = aws_config_endpoint(s->cfg, "sts");
+	const char		*acct;
+	char			*origin, *prefix, *what, *r = NULL;
+	char			 sha[SHA256_HEX_LEN + 1];
+	unsigned char		 md[SHA256_LEN];
+	struct xml		*x = NULL;
+
+	memset(&c, 0, sizeof(c));
+	memset(&req, 0, sizeof(req));
+	c.s3 = s;
+	/* A POSTed form, as the SDKs send it (moto cannot verify a GET). */
+	c.method = HTTP_POST;
+	c.service = "sts";
+	c.region = aws_config_region(s->cfg);
+	sha256_buf(body, sizeof(body) - 1, md);
+	hex_encode(md, sizeof(md), sha);
+	c.payload_sha256 = sha;
+	c.extra[c.nextra++] = (struct sigv4_header){ "Content-Type",
+	    "application/x-www-form-urlencoded; charset=utf-8" };
+	if (ep != NULL)
+		split_endpoint(ep, &origin, &c.host, &prefix);
+	else {
+		c.host = xasprintf("sts.%s.%s", c.region, domain(c.region));
+		origin = xasprintf("https://%s", c.host);
+		prefix = xstrdup("");
+	}
+	c.path = xasprintf("%s/", prefix);
+	c.url = xasprintf("%s%s", origin, c.path);
+	what = xasprintf("STS GetCallerIdentity (%s)", origin);
+	c.what = what;
+	free(origin);
+	free(prefix);
+	req.body = body;
+	req.body_len = sizeof(body) - 1;
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	if (resp.status != 200) {
+		report(&c, &resp, NULL, 0);
+		goto out;
+	}
+	x = xml_parse(resp.body.data, resp.body.len, NULL, NULL);
+	acct = xml_get(x, "GetCallerIdentityResponse/GetCallerIdentityResult/"
+	    "Account");
+	if (acct == NULL || strlen(acct) != 12 ||
+	    strspn(acct, "0123456789") != 12) {
+		log_error("%s: the reply holds no 12-digit Account", what);
+		goto out;
+	}
+	r = xstrdup(acct);
+	log_verbose("AWS account %s", r);
+out:
+	xml_free(x);
+	http_response_free(&resp);
+	call_free(&c);
+	free(what);
+	return r;
+}

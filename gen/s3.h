@@ -1,0 +1,66 @@
+/*
+ * Amazon S3, and the one STS call the default bucket needs, over http.h,
+ * every request signed with sigv4.h (and signed again for each retry).
+ *
+ * Addressing: a custom endpoint (aws_config_endpoint) or a bucket name
+ * with dots uses path style (<endpoint>/<bucket>/<key>); otherwise
+ * virtual-hosted style on <bucket>.s3.<region>.amazonaws.com.
+ *
+ * Errors are reported once with what S3 said: its Code, Message and
+ * request id, and what to do about the common ones.
+ */
+#ifndef CFNGEN_S3_H
+#define CFNGEN_S3_H
+
+#include <stdint.h>
+
+struct aws_config;
+struct aws_credentials;
+struct http;
+struct s3;
+
+/*
+ * A client; it keeps pointers to its arguments, which must outlive it.
+ * s3_free() accepts NULL.
+ */
+struct s3	*s3_new(const struct aws_config *,
+		    const struct aws_credentials *, struct http *);
+void		 s3_free(struct s3 *);
+
+/*
+ * The AWS account of the credentials, from STS GetCallerIdentity (12
+ * digits; caller frees), or NULL (reported).
+ */
+char		*s3_account_id(struct s3 *);
+
+struct s3_object {
+	const char	*bucket;
+	const char	*key;		/* unencoded */
+	const char	*path;		/* the file to upload */
+	uint64_t	 size;
+	const char	*sha256_hex;	/* of the file, 64 lowercase hex */
+	const char	*sha256_b64;	/* the same digest, base64 */
+	const char	*label;		/* for progress: "layer" */
+	/* The bucket was not named by the user (the CDK bootstrap bucket). */
+	int		 default_bucket;
+};
+
+enum s3_put_result {
+	S3_PUT_UPLOADED,	/* this run uploaded it */
+	S3_PUT_PRESENT,		/* HEAD found it, with the same size */
+	S3_PUT_RACED		/* PUT said 412: another writer was first */
+};
+
+/*
+ * Makes the object hold the file, idempotently: HEAD first; when the
+ * object is absent one PUT with Content-Length, x-amz-content-sha256
+ * (hex), x-amz-checksum-sha256 (base64; S3 checks the bytes) and
+ * If-None-Match: * (a 412 means another writer put the same content
+ * first). An object of another size under the key (which names its
+ * content) is replaced. Follows one redirect to the bucket's own region.
+ * -1 on error (reported).
+ */
+int		 s3_put_file(struct s3 *, const struct s3_object *,
+		    enum s3_put_result *);
+
+#endif
