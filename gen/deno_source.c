@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@
 #define SUMFILE_MAX		(64 * 1024)
 #define VERIFIED_MAX		1024
 #define ZIP_CD_MAX		(16 * 1024 * 1024)
+#define WRITEBACK_STEP		(4 * 1024 * 1024)
+#define HASH_CHUNK		(1024 * 1024)
 
 /* One release of one architecture, and where it lives. */
 struct release {
@@ -46,12 +49,25 @@ struct release {
 	uint64_t		 size;
 };
 
-/* The download's sink: the temporary file, hashed as it is written. */
+/*
+ * The download's sink writes the temporary file; a second thread hashes
+ * it, reading behind the writer (from the page cache), so that hashing
+ * overlaps the transfer instead of following it. Without the thread the
+ * sink hashes as it writes.
+ */
 struct sink {
 	int		 fd;
 	const char	*path;
-	struct sha256	*sha;
-	uint64_t	 size;
+	uint64_t	 size;		/* written */
+	uint64_t	 flushed;	/* writeback started up to here */
+	struct sha256	*sha;		/* the hasher's, once it runs */
+	int		 threaded;	/* the hasher runs */
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;		/* guards written and done */
+	pthread_cond_t	 cv;
+	uint64_t	 written;	/* bytes the hasher may read */
+	int		 done;		/* no more will come */
+	int		 error;		/* the hasher's errno; read after join */
 };
 
 static void
@@ -459,6 +475,99 @@ out:
 	return rc;
 }
 
+/*
+ * Starts writing back what the sink has written, so that the fsync before
+ * the rename finds little left to do. Only a hint: errors surface there.
+ */
+static void
+sink_writeback(struct sink *s)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (s->size > s->flushed)
+		(void)sync_file_range(s->fd, (off_t)s->flushed,
+		    (off_t)(s->size - s->flushed), SYNC_FILE_RANGE_WRITE);
+#endif
+	s->flushed = s->size;
+}
+
+static void *
+hasher(void *arg)
+{
+	struct sink	*s = arg;
+	unsigned char	*buf = xmalloc(HASH_CHUNK);
+	uint64_t	 off = 0, avail;
+	ssize_t		 r;
+	int		 done;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->written == off && !s->done)
+			pthread_cond_wait(&s->cv, &s->mu);
+		avail = s->written - off;
+		done = s->done;
+		pthread_mutex_unlock(&s->mu);
+		if (avail == 0 && done)
+			break;
+		r = pread(s->fd, buf, avail < HASH_CHUNK ? (size_t)avail :
+		    HASH_CHUNK, (off_t)off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			s->error = r == 0 ? EIO : errno;
+			break;
+		}
+		sha256_update(s->sha, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	free(buf);
+	return NULL;
+}
+
+static void
+sink_start(struct sink *s, int fd, const char *path)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->path = path;
+	s->sha = sha256_new();
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->threaded = pthread_create(&s->thread, NULL, hasher, s) == 0;
+}
+
+/*
+ * Stops the hasher and writes the digest of what was written to md.
+ * Safe to call more than once and on a sink never started. -1 (reported)
+ * if the hasher could not read the file back.
+ */
+static int
+sink_end(struct sink *s, unsigned char md[SHA256_LEN])
+{
+	int	rc = 0;
+
+	if (s->sha == NULL)
+		return -1;
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->done = 1;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+		s->threaded = 0;
+		if (s->error != 0) {
+			log_error("%s: %s", s->path, strerror(s->error));
+			rc = -1;
+		}
+	}
+	if (md != NULL)
+		sha256_final(s->sha, md);
+	sha256_free(s->sha);
+	s->sha = NULL;
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	return rc;
+}
+
 static int
 sink_write(void *arg, const void *p, size_t n)
 {
@@ -468,8 +577,16 @@ sink_write(void *arg, const void *p, size_t n)
 		log_error("%s: %s", s->path, strerror(errno));
 		return -1;
 	}
-	sha256_update(s->sha, p, n);
 	s->size += n;
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->written = s->size;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	} else
+		sha256_update(s->sha, p, n);
+	if (s->size - s->flushed >= WRITEBACK_STEP)
+		sink_writeback(s);
 	return 0;
 }
 
@@ -498,9 +615,7 @@ download(struct http *h, struct release *r, const char *dir, int record)
 		goto out;
 	if ((of = outfile_open(dest, 0644)) == NULL)
 		goto out;
-	s.fd = outfile_fd(of);
-	s.path = outfile_path(of);
-	s.sha = sha256_new();
+	sink_start(&s, outfile_fd(of), outfile_path(of));
 	url = release_url(r, "");
 	label = xasprintf("Deno %s %s", r->version, r->asset);
 	memset(&req, 0, sizeof(req));
@@ -520,7 +635,9 @@ download(struct http *h, struct release *r, const char *dir, int record)
 		http_report_status(&resp, NULL);
 		goto out;
 	}
-	sha256_final(s.sha, md);
+	sink_writeback(&s);
+	if (sink_end(&s, md) == -1)
+		goto out;
 	hex_encode(md, SHA256_LEN, r->sha256);
 	r->size = s.size;
 	if (strcmp(r->sha256, expect) != 0) {
@@ -547,9 +664,9 @@ download(struct http *h, struct release *r, const char *dir, int record)
 	rc = outfile_commit(of);
 	of = NULL;
 out:
+	sink_end(&s, NULL);	/* before the file closes */
 	outfile_abort(of);
 	http_response_free(&resp);
-	sha256_free(s.sha);
 	free(label);
 	free(url);
 	free(from);

@@ -66,6 +66,7 @@ def parse_spec(spec):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fetchtest/1"
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
