@@ -216,6 +216,21 @@ example_stack(const struct options *o, const struct build_result *b,
 	rc |= set_at(d, sk, F "Code/S3Bucket", bucket_value(bucket));
 	rc |= set_at(d, sk, F "Code/S3Key", doc_str(b->example.key));
 	rc |= set_at(d, sk, F "Layers", seq_of(layer_reference(o, which)));
+	if (o->layer_arn == NULL && which != STACK_ALL) {
+		/*
+		 * Fn::GetStackOutput is resolved when the stack is updated,
+		 * and "aws cloudformation deploy" skips a template that did
+		 * not change; naming the layer build in the description makes
+		 * a new layer a change, so the function picks it up.
+		 */
+		const char	*id = b->layer.sha256 ? b->layer.sha256 :
+		    b->layer.key;
+		char		*desc = xasprintf("Example Deno function on the "
+		    "Deno custom runtime layer (layer %.12s)", id ? id : "?");
+
+		rc |= set_at(d, sk, F "Description", doc_str(desc));
+		free(desc);
+	}
 #undef F
 	rc |= set_at(d, sk, "Resources/FunctionLogGroup/Properties/"
 	    "RetentionInDays", doc_int(o->log_retention));

@@ -20,6 +20,7 @@ result(enum arch arch, int fits_al2)
 {
 	memset(&b, 0, sizeof(b));
 	b.layer.key = LAYER_KEY;
+	b.layer.sha256 = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
 	b.example.key = EXAMPLE_KEY;
 	b.has_example = 1;
 	b.deno_version = "v2.9.5";
@@ -205,6 +206,9 @@ test_example(void)
 	    "DenoRuntimeLayerStack") == 0 &&
 	    strcmp(str_at(doc_fn_arg(v), "OutputName"), "LayerArn") == 0,
 	    "separate stack: a weak GetStackOutput of LayerArn");
+	ok(strstr(str_at(d, "Resources/Function/Properties/Description"),
+	    "abcdef012345") != NULL, "the description names the layer build, "
+	    "so a new layer changes the template");
 	ok(doc_int_val(at(d, "Resources/FunctionLogGroup/Properties/"
 	    "RetentionInDays")) == 30, "log retention 30 days");
 	is_str(str_at(d, "Resources/FunctionUrl/Properties/AuthType"), "NONE",
@@ -249,6 +253,8 @@ test_example(void)
 	is_str(str_at(d, "Resources/Function/Properties/Layers/0"),
 	    "arn:aws:lambda:eu-west-1:123456789012:layer:deno:7",
 	    "--layer-arn is a literal");
+	ok(strstr(str_at(d, "Resources/Function/Properties/Description"),
+	    "abcdef012345") == NULL, "... and the description stays plain");
 	doc_free(d);
 	d = build(&o, STACK_ALL, NULL);
 	is_str(str_at(d, "Resources/Function/Properties/Layers/0"),
