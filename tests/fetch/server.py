@@ -26,11 +26,17 @@ Faults are chosen by the URL, so each test picks its own through
   redirect=1     302 to /obj/... with a signed-looking query string
   delay=MS       wait before answering
 
-Other paths:
+Other paths (faults apply to them too, under /f/<spec>):
+  PUT or POST to any path      reads the body (Content-Length), answers
+                               "<length> <sha256>" and X-Got-Expect (the
+                               Expect header received, or -)
+  /echo                        answers the request headers, one per line
+  /big/N                       answers N bytes
   /obj/<version>/<asset>?...   the redirect target (an "object store")
   /latest/<text>               answers <text> and a newline (release-latest.txt)
   /_count                      the number of requests logged so far (not logged)
 """
+import hashlib
 import os
 import re
 import socket
@@ -75,6 +81,12 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_request(head=True)
 
     def do_GET(self):
+        self.handle_request(head=False)
+
+    def do_PUT(self):
+        self.handle_request(head=False)
+
+    def do_POST(self):
         self.handle_request(head=False)
 
     def answer(self, code, body=b"", headers=()):
@@ -126,6 +138,10 @@ class Handler(BaseHTTPRequestHandler):
             path = m.group(2)
         elif path.startswith("/obj/"):
             path = path[len("/obj"):]
+        body = None
+        if self.command in ("PUT", "POST"):
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length) if length else b""
         rel = path.lstrip("/")
         if ".." in rel.split("/") or not rel:
             self.answer(400, b"bad path\n")
@@ -146,6 +162,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "always" in spec:
             self.answer(int(spec["always"]), b"injected\n")
+            return
+        if body is not None:
+            self.answer(200, b"%d %s\n" % (len(body), hashlib.sha256(
+                body).hexdigest().encode()),
+                [("X-Got-Expect", self.headers.get("Expect", "-")),
+                 ("X-Request-Id", "req-%d" % n)])
+            return
+        if rel == "echo":
+            self.answer(200, "".join("%s: %s\n" % (k, v) for k, v in
+                                     self.headers.items()).encode())
+            return
+        if rel.startswith("big/"):
+            self.answer(200, b"x" * int(rel[4:]))
             return
         if spec.get("redirect") == "1":
             target = ("/obj/%s?X-Amz-Algorithm=AWS4-HMAC-SHA256"
