@@ -23,6 +23,7 @@ Faults are chosen by the URL, so each test picks its own through
   truncate=N     serve only the first N bytes (with a matching length)
   nolength=1     no Content-Length: the body ends when the connection closes
   norange=1      no Accept-Ranges, and Range is ignored (200, whole body)
+  rate=N         send at most N bytes per second
   redirect=1     302 to /obj/... with a signed-looking query string
   delay=MS       wait before answering
 
@@ -230,19 +231,26 @@ class Handler(BaseHTTPRequestHandler):
                 cut = int(spec["close"])
             if faulty and "stall" in spec:
                 cut = int(spec["stall"])
-            if cut is None:
+            rate = int(spec.get("rate", "0"))
+            if cut is None and not rate:
                 self.wfile.flush()
                 self.connection.sendfile(f, start, limit)
                 return
             f.seek(start)
             sent = 0
-            while sent < min(cut, limit):
-                chunk = f.read(min(65536, min(cut, limit) - sent))
+            began = time.time()
+            end = limit if cut is None else min(cut, limit)
+            while sent < end:
+                chunk = f.read(min(65536, end - sent))
                 if not chunk:
                     break
                 self.wfile.write(chunk)
                 sent += len(chunk)
+                if rate:
+                    time.sleep(max(0, began + sent / rate - time.time()))
             self.wfile.flush()
+            if cut is None:
+                return
             if "stall" in spec and faulty:
                 self.done()
                 time.sleep(60)
