@@ -201,7 +201,9 @@ run(const struct options *o)
 	if (o->command == CMD_FETCH)
 		return deno_source_fetch(o);
 	memset(&b, 0, sizeof(b));
-	if (artifacts_build(o, &b) == -1)
+	/* template needs only the keys: a build record spares the zip */
+	if ((o->command == CMD_TEMPLATE ? artifacts_identify(o, &b) :
+	    artifacts_build(o, &b)) == -1)
 		goto out;
 	switch (o->command) {
 	case CMD_BUILD:
