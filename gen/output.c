@@ -160,10 +160,6 @@ output_templates(const struct options *o, const struct build_result *b,
 	}
 	if (o->out_dir != NULL && write_stack_files(o, b, bucket) == -1)
 		goto out;
-	if (o->command == CMD_BUILD) {
-		rc = 0;		/* build writes files only */
-		goto out;
-	}
 	if (render(o, b, stacks_selected(o), bucket, &text) == -1)
 		goto out;
 	if (o->output != NULL && strcmp(o->output, "-") != 0)
