@@ -390,26 +390,16 @@ on_write(char *p, size_t size, size_t n, void *arg)
 			x->delivered += len;
 		return len;
 	}
-	if (x->skip > 0) {
-		drop = x->skip < len ? (size_t)x->skip : len;
-		x->skip -= drop;
-		if (drop == len)
-			return len;
-		p += drop;
-		len -= drop;
-		if (req->sink(req->sink_arg, p, len) == -1) {
-			x->sink_failed = 1;
-			return 0;
-		}
-		x->delivered += len;
-		progress_update(x->progress, x->delivered);
-		return len + drop;
-	}
-	if (req->sink(req->sink_arg, p, len) == -1) {
+	/* After a restart from byte 0, drop what the sink already has. */
+	drop = x->skip < len ? (size_t)x->skip : len;
+	x->skip -= drop;
+	if (drop == len)
+		return len;
+	if (req->sink(req->sink_arg, p + drop, len - drop) == -1) {
 		x->sink_failed = 1;
 		return 0;
 	}
-	x->delivered += len;
+	x->delivered += len - drop;
 	progress_update(x->progress, x->delivered);
 	return len;
 }

@@ -87,8 +87,8 @@ typedef int	(*http_prepare_fn)(void *arg, struct http_request *req,
 		    int attempt);
 
 /*
- * Called after a complete response whose status is not already transient
- * (5xx, 429): returns 1 if it should be retried anyway (S3's 400
+ * Called after a complete response whose status is neither 2xx nor already
+ * transient (5xx, 429): returns 1 if it should be retried anyway (S3's 400
  * RequestTimeout), else 0. resp->body holds the (capped) body.
  */
 typedef int	(*http_classify_fn)(void *arg,
