@@ -98,7 +98,8 @@ release_init(struct release *r, const struct options *o, const char *version)
 static char *
 shell_word(const char *s)
 {
-	struct buf	b;
+	struct buf	 b;
+	char		*ret;
 
 	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@%+,") == strlen(s))
@@ -111,7 +112,9 @@ shell_word(const char *s)
 		else
 			buf_addc(&b, *s);
 	buf_addc(&b, '\'');
-	return buf_steal(&b);
+	ret = buf_steal(&b);
+	buf_free(&b);
+	return ret;
 }
 
 /* The command that fills the cache for r, as the user would type it. */

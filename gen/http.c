@@ -146,6 +146,7 @@ http_redact_url(const char *url)
 {
 	struct buf	 b;
 	const char	*p, *q, *at, *end, *eq;
+	char		*ret;
 
 	buf_init(&b, 0);
 	/* scheme://user:password@host: drop the credentials. */
@@ -161,7 +162,7 @@ http_redact_url(const char *url)
 	}
 	if ((q = strchr(p, '?')) == NULL) {
 		buf_adds(&b, p);
-		return buf_steal(&b);
+		goto out;
 	}
 	buf_add(&b, p, (size_t)(q - p) + 1);
 	/* A fragment is never sent; it stays out of messages too. */
@@ -177,7 +178,10 @@ http_redact_url(const char *url)
 			break;
 		buf_addc(&b, '&');
 	}
-	return buf_steal(&b);
+out:
+	ret = buf_steal(&b);
+	buf_free(&b);
+	return ret;
 }
 
 const char *
