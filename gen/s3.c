@@ -391,7 +391,7 @@ enum head_result {
 	HEAD_ABSENT,
 	HEAD_SAME,
 	HEAD_OTHER_SIZE,
-	HEAD_UNKNOWN,		/* 403: reading is not allowed; PUT tells */
+	HEAD_UNKNOWN,		/* 400, 403: no body says why; the PUT will */
 	HEAD_MOVED
 };
 
@@ -433,10 +433,6 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	case 404:
 		r = HEAD_ABSENT;
 		break;
-	case 403:
-		log_verbose("%s: HEAD forbidden; the PUT will tell why", what);
-		r = HEAD_UNKNOWN;
-		break;
 	default:
 		if ((moved = moved_to(&c, &resp, &e)) != NULL &&
 		    s->moved_bucket == NULL) {
@@ -445,9 +441,17 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 			s->moved_bucket = xstrdup(o->bucket);
 			s->moved_region = xstrdup(moved);
 			r = HEAD_MOVED;
-			break;
-		}
-		report(&c, &resp, o->bucket, o->default_bucket);
+		} else if (resp.status == 400 || resp.status == 403) {
+			/*
+			 * A HEAD reply has no body to say why (a bad
+			 * signature or token, reading not allowed): the
+			 * PUT's will.
+			 */
+			log_verbose("%s: HEAD: HTTP %ld; the PUT will tell why",
+			    what, resp.status);
+			r = HEAD_UNKNOWN;
+		} else
+			report(&c, &resp, o->bucket, o->default_bucket);
 		break;
 	}
 	aws_error_free(&e);
