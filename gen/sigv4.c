@@ -138,7 +138,8 @@ canonical_query(struct buf *b, const char *query)
 		}
 		s = amp != NULL ? amp + 1 : NULL;
 	}
-	qsort(p, np, sizeof(*p), param_cmp);
+	if (np > 0)
+		qsort(p, np, sizeof(*p), param_cmp);
 	for (i = 0; i < np; i++)
 		if ((i > 0 && buf_addc(b, '&') == -1) ||
 		    buf_addf(b, "%s=%s", p[i].key, p[i].value) == -1)
