@@ -60,6 +60,9 @@ int		 doc_bool_val(const struct doc *);	/* DOC_BOOL */
 const char	*doc_fn_name(const struct doc *);	/* DOC_FN */
 struct doc	*doc_fn_arg(const struct doc *);	/* DOC_FN */
 
+/* 1 when s[0..len) is well-formed UTF-8 (no overlongs, surrogates, NULs). */
+int		 doc_utf8_valid(const char *s, size_t len);
+
 struct doc	*doc_copy(const struct doc *);
 /* Deep equality, map order included. */
 int		 doc_equal(const struct doc *, const struct doc *);

@@ -75,6 +75,10 @@ emit_string(struct buf *out, const char *s, size_t len)
 		log_error("JSON output: a string holds a NUL byte");
 		return -1;
 	}
+	if (!doc_utf8_valid(s, len)) {
+		log_error("JSON output: a string is not valid UTF-8");
+		return -1;
+	}
 	return emit_scalar(out, cJSON_CreateString(s));
 }
 
@@ -240,6 +244,10 @@ json_parse(const char *text, size_t len, const char *what)
 	if (len == 0 || memchr(text, '\0', len) != NULL) {
 		log_error("%s: %s", what, len == 0 ? "empty, expected JSON" :
 		    "NUL byte in JSON text");
+		return NULL;
+	}
+	if (!doc_utf8_valid(text, len)) {
+		log_error("%s: JSON text is not valid UTF-8", what);
 		return NULL;
 	}
 	/*

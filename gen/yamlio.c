@@ -18,8 +18,8 @@
 #include "xalloc.h"
 #include "yamlio.h"
 
-/* Nesting deeper than this is refused when parsing (no template needs it). */
-#define YAML_MAX_DEPTH	128
+/* Nesting deeper than this is refused when parsing, as cJSON does. */
+#define YAML_MAX_DEPTH	1000
 
 /*
  * The quoting decision. Conservative on purpose: it quotes whatever a
@@ -269,6 +269,11 @@ emit_scalar(struct emitter *em, const char *tag, const char *s, size_t n,
 		log_error("YAML output: string too long");
 		return -1;
 	}
+	/* libyaml would write escapes no reader accepts */
+	if (memchr(s, '\0', n) == NULL && !doc_utf8_valid(s, n)) {
+		log_error("YAML output: a string is not valid UTF-8");
+		return -1;
+	}
 	if (typed || !yaml_needs_quotes_n(s, n)) {
 		style = YAML_PLAIN_SCALAR_STYLE;
 		plain_implicit = 1;
@@ -338,6 +343,15 @@ emit_fn(struct emitter *em, const struct doc *d)
 	 */
 	if (doc_type(arg) == DOC_FN || (strcmp(name, "Fn::GetStackOutput") ==
 	    0 && doc_type(arg) == DOC_MAP && has_fn_value(arg)))
+		tag = NULL;
+	/*
+	 * A tagged scalar reads back as a string, and "!GetAtt A.B" as
+	 * [A, B]: other scalars keep their type, and a GetAtt string its
+	 * form, only in the long form.
+	 */
+	if (doc_type(arg) == DOC_NULL || doc_type(arg) == DOC_BOOL ||
+	    doc_type(arg) == DOC_INT || (strcmp(name, "Fn::GetAtt") == 0 &&
+	    doc_type(arg) == DOC_STR))
 		tag = NULL;
 	if (tag == NULL) {
 		if (emit_event(em, &ev, yaml_mapping_start_event_initialize(&ev,
@@ -527,16 +541,17 @@ is_fn_key(const char *key)
 }
 
 /*
- * Fn::GetAtt "A.B" (the short form's string, also allowed in the long
- * form) becomes [A, B]; other intrinsics take their argument as is.
+ * !GetAtt A.B (short) becomes Fn::GetAtt [A, B], the long form's list;
+ * other intrinsics take their argument as is.
  */
 static struct doc *
-make_fn(const char *name, struct doc *arg)
+make_fn(const char *name, struct doc *arg, int short_form)
 {
 	const char	*s, *dot;
 	struct doc	*seq;
 
-	if (strcmp(name, "Fn::GetAtt") == 0 && doc_type(arg) == DOC_STR &&
+	if (short_form && strcmp(name, "Fn::GetAtt") == 0 &&
+	    doc_type(arg) == DOC_STR &&
 	    (dot = strchr((s = doc_str_val(arg)), '.')) != NULL) {
 		seq = doc_seq();
 		doc_seq_add(seq, doc_strn(s, (size_t)(dot - s)));
@@ -603,7 +618,7 @@ parse_scalar(struct parser *ps, yaml_event_t *ev)
 	{
 		struct doc	*d = make_fn(fn, doc_strn(
 		    (const char *)ev->data.scalar.value,
-		    ev->data.scalar.length));
+		    ev->data.scalar.length), 1);
 
 		free(fn);
 		return d;
@@ -730,7 +745,7 @@ parse_node(struct parser *ps, yaml_event_t *ev)
 	if (d == NULL)
 		goto out;
 	if (fn != NULL) {
-		d = make_fn(fn, d);
+		d = make_fn(fn, d, 1);
 	} else if (doc_type(d) == DOC_MAP && doc_len(d) == 1 &&
 	    is_fn_key(key = doc_map_key_at(d, 0))) {
 		/* The long form of an intrinsic. */
@@ -738,7 +753,7 @@ parse_node(struct parser *ps, yaml_event_t *ev)
 		char		*name = xstrdup(key);
 
 		doc_free(d);
-		d = make_fn(name, arg);
+		d = make_fn(name, arg, 0);
 		free(name);
 	}
 out:

@@ -218,9 +218,31 @@ test_parse(void)
 	doc_free(d);
 }
 
+static void
+test_utf8(void)
+{
+	struct doc	*d;
+
+	ok(doc_utf8_valid("plain ascii", 11), "ASCII is UTF-8");
+	ok(doc_utf8_valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14),
+	    "2, 3 and 4-byte sequences");
+	ok(!doc_utf8_valid("\xff", 1), "0xff refused");
+	ok(!doc_utf8_valid("\xc3", 1), "cut sequence refused");
+	ok(!doc_utf8_valid("\xc0\xaf", 2), "overlong refused");
+	ok(!doc_utf8_valid("\xe0\x80\xaf", 3), "overlong 3-byte refused");
+	ok(!doc_utf8_valid("\xed\xa0\x80", 3), "surrogate refused");
+	ok(!doc_utf8_valid("\xf4\x90\x80\x80", 4), "beyond U+10FFFF refused");
+	ok(!doc_utf8_valid("a\0b", 3), "NUL refused");
+	ok(parse("[\"\xff\"]") == NULL, "JSON text that is not UTF-8 refused");
+	d = doc_str("\xf5\x8d\x9e\x8b");
+	ok(emit(d) == NULL, "a string that is not UTF-8 is not written");
+	doc_free(d);
+}
+
 int
 main(void)
 {
+	test_utf8();
 	test_map_order();
 	test_equal_order();
 	test_emit();

@@ -193,6 +193,23 @@ test_emit(void)
 	    "no folding");
 	free(text);
 	ok(emit(m, "two\nlines") == NULL, "a multi-line comment is refused");
+	doc_map_set(m, "bad", doc_str("Exp\xdd\x82\xf5\x8d\x9e\x8b"));
+	ok(emit(m, NULL) == NULL, "a string that is not UTF-8 is refused");
+	doc_free(m);
+
+	m = doc_map();
+	doc_map_set(m, "a", doc_fn("Ref", doc_int(5)));
+	doc_map_set(m, "b", doc_fn("Fn::GetAtt", doc_str("A.B")));
+	text = emit(m, NULL);
+	is_str(text, "a:\n  Ref: 5\nb:\n  Fn::GetAtt: A.B\n",
+	    "long form for a typed argument and a GetAtt string");
+	{
+		struct doc	*back = text ? parse(text) : NULL;
+
+		ok(doc_equal(m, back), "... which read back the same");
+		doc_free(back);
+	}
+	free(text);
 	doc_free(m);
 
 	m = doc_fn("Fn::GetAtt", seq2(doc_str("A.B"), doc_str("C")));
