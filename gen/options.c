@@ -926,6 +926,12 @@ check_combinations(struct options *o)
 		    DENO_DEFAULT_VERSION);
 		return -1;
 	}
+	if (o->offline && o->command == CMD_PIPELINE) {
+		log_usage("--offline: the pipeline uploads to S3, which needs "
+		    "the network; cfngen build and cfngen template work "
+		    "offline");
+		return -1;
+	}
 	if (o->command == CMD_FETCH && (o->deno_zip || o->deno_bin)) {
 		log_usage("fetch: --deno-zip and --deno-bin do not apply; "
 		    "fetch downloads a release");
