@@ -34,6 +34,11 @@ now() {
 	date +%s.%N
 }
 
+# calc EXPR: floating-point arithmetic.
+calc() {
+	awk "BEGIN { print $1 }"
+}
+
 # median FILE: the median of the numbers in FILE, one per line.
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END {
@@ -56,8 +61,8 @@ while [ "$i" -lt "$runs" ]; do
 	t2=$(now)
 	cmp -s "$T/curl.zip" "$T/cache/deno/v2.9.5/$A" ||
 	    { echo "cfngen and curl got different bytes" >&2; exit 1; }
-	echo "$t1 - $t0" | bc -l >>"$T/cfngen.t"
-	echo "$t2 - $t1" | bc -l >>"$T/curl.t"
+	calc "$t1 - $t0" >>"$T/cfngen.t"
+	calc "$t2 - $t1" >>"$T/curl.t"
 	cat "$T/rss.one" >>"$T/rss"
 	i=$((i + 1))
 done
@@ -65,7 +70,7 @@ c=$(median "$T/cfngen.t")
 b=$(median "$T/curl.t")
 rss=$(sort -n "$T/rss" | tail -1)
 printf 'BENCH\tdownload 41.6 MB release (fetch vs curl -o)\t%.3f s\t%.3f s\t%.2f\t<= 1.2\t%.1f MB\n' \
-    "$c" "$b" "$(echo "$c / $b" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+    "$c" "$b" "$(calc "$c / $b")" "$(calc "$rss / 1024")"
 
 : >"$T/hit.t"
 : >"$T/sum.t"
@@ -79,13 +84,13 @@ while [ "$i" -lt "$runs" ]; do
 	t1=$(now)
 	sha256sum "$T/cache/deno/v2.9.5/$A" >/dev/null
 	t2=$(now)
-	echo "$t1 - $t0" | bc -l >>"$T/hit.t"
-	echo "$t2 - $t1" | bc -l >>"$T/sum.t"
+	calc "$t1 - $t0" >>"$T/hit.t"
+	calc "$t2 - $t1" >>"$T/sum.t"
 	i=$((i + 1))
 done
 requests=$(wc -l <"$T/log" | tr -d ' ')
 c=$(median "$T/hit.t")
 b=$(median "$T/sum.t")
 printf 'BENCH\tcache hit (%s requests) vs sha256sum of the zip\t%.1f ms\t%.1f ms\t%.3f\t< 100 ms, no network\t%.1f MB\n' \
-    "$requests" "$(echo "$c * 1000" | bc -l)" "$(echo "$b * 1000" | bc -l)" \
-    "$(echo "$c / $b" | bc -l)" "$(echo "$(cat "$T/rss.one") / 1024" | bc -l)"
+    "$requests" "$(calc "$c * 1000")" "$(calc "$b * 1000")" \
+    "$(calc "$c / $b")" "$(calc "$(cat "$T/rss.one") / 1024")"
