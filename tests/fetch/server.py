@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A Deno release mirror on 127.0.0.1 that injects faults on request.
 
-usage: server.py ROOT PORT LOG
+usage: server.py ROOT PORT LOG [TLS_PEM]
+
+With TLS_PEM (a key and certificate in one PEM file) it speaks HTTPS.
 
 Serves ROOT/<version>/<asset> as /<version>/<asset> (HTTP/1.1 keep-alive,
 Accept-Ranges, a strong ETag, If-Range), and logs every request as one line
@@ -41,6 +43,7 @@ import hashlib
 import os
 import re
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -268,4 +271,9 @@ class Server(ThreadingHTTPServer):
 
 if __name__ == "__main__":
     open(LOG, "a").close()
-    Server(("127.0.0.1", PORT), Handler).serve_forever()
+    server = Server(("127.0.0.1", PORT), Handler)
+    if len(sys.argv) > 4:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[4])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
