@@ -15,6 +15,8 @@ Faults are set through the proxy itself: POST /__faults__ with a body of
 lines "METHOD ACTION COUNT" (COUNT a number or "forever"; an empty body
 clears them). For the next COUNT requests with METHOD:
     503             answer 503 SlowDown-style after reading the body
+    412             answer 412 PreconditionFailed after reading the body
+                    (what S3 says to If-None-Match: * when the key exists)
     reset           read part of the body, then reset the connection
     stall           read part of the body, then stop reading (until the
                     client gives up, at most 60 s)
@@ -120,6 +122,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.read_body()
             self.reply(503, [("Content-Type", "application/xml")], S3_503)
             log(f"{what} 503")
+            return
+        if fault == "412":
+            self.read_body()
+            body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>'
+                    b'PreconditionFailed</Code><Message>At least one of the '
+                    b'pre-conditions you specified did not hold</Message>'
+                    b'<Condition>If-None-Match</Condition></Error>')
+            self.reply(412, [("Content-Type", "application/xml")], body)
+            log(f"{what} 412")
             return
         if fault == "reset":
             self.read_body(self.body_length() // 3)
