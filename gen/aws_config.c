@@ -174,6 +174,12 @@ clean_endpoint(const char *url, const char *from)
 			    "endpoint URL", from);
 			return NULL;
 		}
+	/* Requests are built by appending a path: nothing may follow it. */
+	if (strpbrk(url, "?#@") != NULL) {
+		log_error("%s: %s: an endpoint URL has no user, query or "
+		    "fragment", from, url);
+		return NULL;
+	}
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;

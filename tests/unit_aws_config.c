@@ -126,6 +126,10 @@ test_region_endpoint(void)
 	is_str(c ? aws_config_endpoint(c, "sts") : NULL,
 	    "https://stsonly.example", "  and is for S3 only");
 	aws_config_free(c);
+	c = aws_config_new(NULL, NULL, "http://user:pw@127.0.0.1:5000");
+	ok(c == NULL, "endpoint: a URL with a user is refused");
+	c = aws_config_new(NULL, NULL, "http://127.0.0.1:5000/?x=1");
+	ok(c == NULL, "endpoint: a URL with a query is refused");
 	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE", 1);
 	c = aws_config_new(NULL, NULL, NULL);
 	ok(c != NULL && aws_config_endpoint(c, "s3") == NULL &&
