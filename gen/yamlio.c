@@ -598,31 +598,24 @@ static struct doc *
 parse_scalar(struct parser *ps, yaml_event_t *ev)
 {
 	const char	*tag = (const char *)ev->data.scalar.tag;
+	const char	*value = (const char *)ev->data.scalar.value;
+	size_t		 len = ev->data.scalar.length;
+	struct doc	*d;
 	char		*fn;
 
-	if (tag == NULL || strcmp(tag, "!") == 0) {
-		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		    tag == NULL)
-			return plain_scalar(ps, ev);
-		return doc_strn((const char *)ev->data.scalar.value,
-		    ev->data.scalar.length);
-	}
-	if (strcmp(tag, YAML_STR_TAG) == 0)
-		return doc_strn((const char *)ev->data.scalar.value,
-		    ev->data.scalar.length);
+	if (tag == NULL && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		return plain_scalar(ps, ev);
+	if (tag == NULL || strcmp(tag, "!") == 0 ||
+	    strcmp(tag, YAML_STR_TAG) == 0)
+		return doc_strn(value, len);
 	if ((fn = fn_from_tag(tag)) == NULL) {
 		parse_error(ps, &ev->start_mark, "unsupported tag");
 		return NULL;
 	}
 	/* CloudFormation reads a tagged scalar as a string. */
-	{
-		struct doc	*d = make_fn(fn, doc_strn(
-		    (const char *)ev->data.scalar.value,
-		    ev->data.scalar.length), 1);
-
-		free(fn);
-		return d;
-	}
+	d = make_fn(fn, doc_strn(value, len), 1);
+	free(fn);
+	return d;
 }
 
 /* The entries of a sequence, up to its end event. */
@@ -649,10 +642,34 @@ fail:
 	return NULL;
 }
 
+/* A mapping key: a string, new in map, without NULs (keys are C strings). */
+static struct doc *
+map_key(struct parser *ps, yaml_event_t *ev, const struct doc *map)
+{
+	struct doc	*key = NULL;
+	const char	*problem = NULL;
+
+	if (ev->type != YAML_SCALAR_EVENT ||
+	    (key = parse_node(ps, ev)) == NULL || doc_type(key) != DOC_STR)
+		problem = "a mapping key must be a string";
+	else if (strlen(doc_str_val(key)) != doc_str_len(key))
+		problem = "a mapping key holds a NUL";
+	else if (doc_map_get(map, doc_str_val(key)) != NULL)
+		problem = "duplicate key";
+	if (problem != NULL) {
+		/* parse_node has reported its own failure */
+		if (key != NULL || ev->type != YAML_SCALAR_EVENT)
+			parse_error(ps, &ev->start_mark, problem);
+		doc_free(key);
+		return NULL;
+	}
+	return key;
+}
+
 static struct doc *
 parse_map(struct parser *ps)
 {
-	struct doc	*map = doc_map(), *key = NULL, *val;
+	struct doc	*map = doc_map(), *key, *val;
 	yaml_event_t	 ev;
 
 	for (;;) {
@@ -662,36 +679,23 @@ parse_map(struct parser *ps)
 			yaml_event_delete(&ev);
 			return map;
 		}
-		if (ev.type != YAML_SCALAR_EVENT) {
-			parse_error(ps, &ev.start_mark, "a mapping key must be "
-			    "a string");
-			yaml_event_delete(&ev);
-			goto fail;
-		}
-		key = parse_node(ps, &ev);
-		if (key != NULL && doc_type(key) != DOC_STR) {
-			parse_error(ps, &ev.start_mark, "a mapping key must be "
-			    "a string");
-			yaml_event_delete(&ev);
-			goto fail;
-		}
-		if (key != NULL && doc_map_get(map, doc_str_val(key)) != NULL) {
-			parse_error(ps, &ev.start_mark, "duplicate key");
-			yaml_event_delete(&ev);
-			goto fail;
-		}
+		key = map_key(ps, &ev, map);
 		yaml_event_delete(&ev);
-		if (key == NULL || next_event(ps, &ev) == -1)
+		if (key == NULL)
 			goto fail;
+		if (next_event(ps, &ev) == -1) {
+			doc_free(key);
+			goto fail;
+		}
 		val = parse_node(ps, &ev);
 		yaml_event_delete(&ev);
-		if (val == NULL || doc_map_set(map, doc_str_val(key), val) == -1)
+		if (val == NULL || doc_map_set(map, doc_str_val(key), val) == -1) {
+			doc_free(key);
 			goto fail;
+		}
 		doc_free(key);
-		key = NULL;
 	}
 fail:
-	doc_free(key);
 	doc_free(map);
 	return NULL;
 }

@@ -288,6 +288,7 @@ test_parse(void)
 	ok(parse("a: [1\n") == NULL, "syntax error reported");
 	ok(parse("[a]: 1\n") == NULL, "non-string key refused");
 	ok(parse("true: 1\n") == NULL, "boolean key refused");
+	ok(parse("\"a\\0b\": 1\n") == NULL, "key with a NUL refused");
 	d = parse("");
 	ok(d == NULL, "empty input refused");
 	doc_free(d);
