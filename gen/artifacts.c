@@ -3,6 +3,12 @@
  * its binary needs against --arch and --runtime, then writes the zips and
  * manifest.json under temporary names and renames them into place only
  * when everything has succeeded.
+ *
+ * A first build from a release zip inflates its deno in a second thread
+ * (the checks need the ELF tables) while the main thread copies the
+ * compressed entry into the layer; the verdict is remembered per SHA-256,
+ * and the layer's own SHA-256 per set of inputs, so a repeated build is a
+ * plain copy.
  */
 #include "config.h"
 
@@ -11,9 +17,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "artifacts.h"
@@ -90,21 +99,10 @@ source_close(struct source *s)
 	free(s->what);
 }
 
-static int
-source_digest(struct source *s)
+static const char *
+source_path(const struct source *s)
 {
-	unsigned char	md[SHA256_LEN];
-
-	if (s->in.zip_sha256 != NULL && s->in.bin_path == NULL &&
-	    valid_sha256_hex(s->in.zip_sha256) == 0) {
-		memcpy(s->sha256, s->in.zip_sha256, SHA256_HEX_LEN + 1);
-		return 0;
-	}
-	if (sha256_file(s->in.bin_path ? s->in.bin_path : s->in.zip_path, md,
-	    NULL) == -1)
-		return -1;
-	hex_encode(md, SHA256_LEN, s->sha256);
-	return 0;
+	return s->in.bin_path != NULL ? s->in.bin_path : s->in.zip_path;
 }
 
 /* mkdir -p; 0 when path is a writable directory afterwards. */
@@ -244,6 +242,101 @@ record_write(const char *cache, const char *sub, const char *name,
 	free(dir);
 }
 
+/*
+ * The SHA-256 of the Deno zip or binary without reading it, when known: the
+ * release cache knows it, or a digest record of this very file (device,
+ * inode, size, modification and change times; any write to the file moves
+ * its change time) remembers it from an earlier run.
+ */
+static char *
+digest_record_name(const struct stat *st)
+{
+	unsigned char	 md[SHA256_LEN];
+	char		*text, *name;
+
+	text = xasprintf("%ju %ju %jd %jd.%09ld %jd.%09ld",
+	    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+	    (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+	    st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
+	    st->st_ctim.tv_nsec);
+	sha256_buf(text, strlen(text), md);
+	name = xmalloc(SHA256_HEX_LEN + 1);
+	hex_encode(md, SHA256_LEN, name);
+	free(text);
+	return name;
+}
+
+static int
+source_known(const struct options *o, struct source *s)
+{
+	struct stat	 st;
+	char		*name, *path, *text;
+	int		 rc = 0;
+
+	if (s->in.bin_path == NULL && s->in.zip_sha256 != NULL &&
+	    valid_sha256_hex(s->in.zip_sha256) == 0) {
+		memcpy(s->sha256, s->in.zip_sha256, SHA256_HEX_LEN + 1);
+		return 1;
+	}
+	if (stat(source_path(s), &st) == -1)
+		return 0;
+	name = digest_record_name(&st);
+	path = xasprintf("%s/digests/%s", o->cache_dir, name);
+	if ((text = record_read(path)) != NULL &&
+	    strncmp(text, "cfngen-digest 1\n", 16) == 0 &&
+	    record_hex(text, "sha256", s->sha256) == 0) {
+		log_verbose("%s: SHA-256 remembered (%s)", source_path(s),
+		    path);
+		rc = 1;
+	}
+	free(text);
+	free(path);
+	free(name);
+	return rc;
+}
+
+static int
+same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Hashes the Deno zip or binary, and remembers the digest for next time. */
+static int
+source_digest(const struct options *o, struct source *s)
+{
+	struct stat	 before, after;
+	unsigned char	 md[SHA256_LEN];
+	char		*name, *text;
+	time_t		 now = time(NULL);
+	int		 settled;
+
+	settled = stat(source_path(s), &before) == 0;
+	if (sha256_file(source_path(s), md, NULL) == -1)
+		return -1;
+	hex_encode(md, SHA256_LEN, s->sha256);
+	/*
+	 * A file written in the last seconds could be written again within
+	 * the resolution of its timestamps: remember settled files only.
+	 */
+	settled = settled && stat(source_path(s), &after) == 0 &&
+	    same_file_state(&before, &after) &&
+	    after.st_mtim.tv_sec < now - 2 && after.st_ctim.tv_sec < now - 2;
+	if (settled) {
+		name = digest_record_name(&after);
+		text = xasprintf("cfngen-digest 1\nsha256 %s\n", s->sha256);
+		record_write(o->cache_dir, "digests", name, text);
+		free(text);
+		free(name);
+	}
+	return 0;
+}
+
 static int
 verdict_load(const struct options *o, const struct source *s,
     struct verdict *v)
@@ -268,7 +361,7 @@ verdict_load(const struct options *o, const struct source *s,
 		log_verbose("%s: not a valid record; ignoring it", path);
 		goto out;
 	}
-	log_verbose("deno: checked before (%s): not inflating it again", path);
+	log_verbose("deno: checked before (%s); not inflating it again", path);
 	rc = 0;
 out:
 	free(text);
@@ -289,13 +382,6 @@ verdict_save(const struct options *o, const struct source *s,
 	    v->elf.glibc_major, v->elf.glibc_minor, v->elf.glibc_patch);
 	record_write(o->cache_dir, "verdicts", s->sha256, text);
 	free(text);
-}
-
-static int
-scan_feed(void *arg, uint64_t off, const void *p, size_t n)
-{
-	elf_scan_feed(arg, off, p, n);
-	return 0;
 }
 
 /* The scan's verdict, as errors naming the input. */
@@ -366,44 +452,104 @@ out:
 }
 
 /*
- * Inflates the zip's deno (which also verifies its CRC-32) and scans it;
- * a second pass only when a table lies where the first did not keep it.
+ * A release zip's deno is inflated (which also verifies its CRC-32) and
+ * scanned in a thread of its own while the layer zip is being written;
+ * nothing is committed before its verdict. A second pass happens only when
+ * a table lies where the first one did not keep it. The thread reports
+ * nothing: the main thread does, from what it left.
  */
-static int
-inspect_zip(const struct source *s, struct verdict *v)
-{
-	struct elf_scan	*scan;
-	enum elf_status	 st = ELF_MORE;
-	const char	*why = NULL;
-	uint64_t	 off, len;
-	int		 pass, rc = -1;
+struct inspect {
+	const struct source	*s;
+	pthread_t		 thread;
+	int			 running;
+	atomic_int		 stop;
+	struct elf_scan		*scan;
+	struct verdict		 v;
+	enum elf_status		 st;
+	const char		*why;
+	char			*err;	/* the entry is damaged or unreadable */
+	int			 rc;
+};
 
-	log_verbose("deno: inflating %" PRIu64 " bytes to check it", s->size);
-	scan = elf_scan_new(s->size);
-	for (pass = 0; pass < SCAN_PASSES && st == ELF_MORE; pass++) {
-		if (layer_input_inflate(s->zip, scan_feed, scan) == -1)
-			goto out;
-		st = elf_scan_result(scan, &v->elf, &why, &off, &len);
-	}
-	v->size = s->size;
-	rc = scan_status(s, st, why);
-out:
-	elf_scan_free(scan);
-	return rc;
+static int
+inspect_feed(void *arg, uint64_t off, const void *p, size_t n)
+{
+	struct inspect	*t = arg;
+
+	if (atomic_load_explicit(&t->stop, memory_order_relaxed))
+		return -1;
+	elf_scan_feed(t->scan, off, p, n);
+	return 0;
 }
 
-static int
-get_verdict(const struct options *o, const struct source *s,
-    struct verdict *v)
+static void *
+inspect_run(void *arg)
 {
-	if (s->zip == NULL)
-		return inspect_bin(s, v);
-	if (verdict_load(o, s, v) == 0)
-		return 0;
-	if (inspect_zip(s, v) == -1)
-		return -1;
-	verdict_save(o, s, v);
-	return 0;
+	struct inspect	*t = arg;
+	uint64_t	 off, len;
+	int		 pass;
+
+	t->scan = elf_scan_new(t->s->size);
+	t->st = ELF_MORE;
+	t->rc = -1;
+	for (pass = 0; pass < SCAN_PASSES && t->st == ELF_MORE; pass++) {
+		if (layer_input_inflate(t->s->zip, inspect_feed, t, &t->err) ==
+		    -1)
+			goto out;
+		t->st = elf_scan_result(t->scan, &t->v.elf, &t->why, &off, &len);
+	}
+	t->v.size = t->s->size;
+	t->rc = 0;
+out:
+	elf_scan_free(t->scan);
+	t->scan = NULL;
+	return NULL;
+}
+
+static void
+inspect_start(struct inspect *t, const struct source *s)
+{
+	t->s = s;
+	atomic_store(&t->stop, 0);
+	log_verbose("deno: inflating %" PRIu64 " bytes to check it", s->size);
+	if (pthread_create(&t->thread, NULL, inspect_run, t) == 0)
+		t->running = 1;
+	else
+		inspect_run(t);
+}
+
+/* Stops the inspection if it still runs and forgets it; accepts an idle one. */
+static void
+inspect_cancel(struct inspect *t)
+{
+	if (t->running) {
+		atomic_store(&t->stop, 1);
+		pthread_join(t->thread, NULL);
+		t->running = 0;
+	}
+	free(t->err);
+	t->err = NULL;
+	t->s = NULL;
+}
+
+/* Waits for the verdict, and reports what went wrong. */
+static int
+inspect_finish(struct inspect *t, struct verdict *v)
+{
+	int	rc = -1;
+
+	if (t->running)
+		pthread_join(t->thread, NULL);
+	t->running = 0;
+	if (t->rc == -1)
+		log_usage("%s", t->err != NULL ? t->err :
+		    "deno: the check stopped");
+	else if (scan_status(t->s, t->st, t->why) == 0) {
+		*v = t->v;
+		rc = 0;
+	}
+	inspect_cancel(t);
+	return rc;
 }
 
 static enum arch
@@ -563,9 +709,14 @@ report(const struct build_result *b, const struct artifact *a)
 		    log_human_size(a->size, h), a->size, a->sha256);
 }
 
+/*
+ * The layer zip. When an earlier build of the same inputs recorded its
+ * SHA-256 (known), the zip is not read back to hash it: it is
+ * deterministic, and its size is checked against the record.
+ */
 static int
 write_layer(const struct options *o, const struct source *s,
-    struct build_result *b, struct outputs *out)
+    struct build_result *b, struct outputs *out, const struct artifact *known)
 {
 	const struct asset	*boot, *shim;
 	unsigned char		 md[SHA256_LEN];
@@ -586,12 +737,30 @@ write_layer(const struct options *o, const struct source *s,
 	    0755)) == -1 ||
 	    layer_zip_add_buf(out->layer, "runtime/shim.ts", shim->data,
 	    shim->size, 0644) == -1 ||
-	    layer_zip_finish(out->layer, &size, md) == -1) {
+	    layer_zip_finish(out->layer, &size,
+	    known != NULL ? NULL : md) == -1) {
 		free(path);
 		return -1;
 	}
-	set_artifact(&b->layer, "layer", path, size, md,
-	    boot->size + s->size + shim->size, o->prefix);
+	if (known != NULL && size != known->size) {
+		log_verbose("%s: %" PRIu64 " bytes, not %" PRIu64 " as recorded; "
+		    "hashing it", path, size, known->size);
+		if (layer_zip_hash(out->layer, md) == -1) {
+			free(path);
+			return -1;
+		}
+		known = NULL;
+	}
+	if (known != NULL) {
+		b->layer = *known;
+		b->layer.name = xstrdup(known->name);
+		b->layer.path = path;
+		b->layer.sha256 = xstrdup(known->sha256);
+		b->layer.sha256_b64 = xstrdup(known->sha256_b64);
+		b->layer.key = xstrdup(known->key);
+	} else
+		set_artifact(&b->layer, "layer", path, size, md,
+		    boot->size + s->size + shim->size, o->prefix);
 	return 0;
 }
 
@@ -709,28 +878,26 @@ outputs_commit(struct outputs *out)
 }
 
 /*
- * The identity of a build: everything the layer zip's bytes depend on, and
- * the checks that passed for it.
+ * The identity of a build: everything the layer zip's bytes depend on
+ * (the Deno, the cfngen binary with its embedded runtime, libzip and
+ * zlib), and the checks that passed for it.
  */
 static char *
 build_key(const struct options *o, const struct source *s)
 {
-	const struct asset	*boot, *shim;
-	unsigned char		 mb[SHA256_LEN], ms[SHA256_LEN], md[SHA256_LEN];
-	char			 hb[SHA256_HEX_LEN + 1], hs[SHA256_HEX_LEN + 1];
-	char			*text, *libs, *key;
+	unsigned char	 md[SHA256_LEN];
+	char		 exe[SHA256_HEX_LEN + 1];
+	char		*text, *libs, *key;
+	uint64_t	 size;
 
-	if ((boot = need_asset("runtime/bootstrap")) == NULL ||
-	    (shim = need_asset("runtime/shim.ts")) == NULL)
+	if (access("/proc/self/exe", R_OK) == -1 ||
+	    sha256_file("/proc/self/exe", md, &size) == -1)
 		return NULL;
-	sha256_buf(boot->data, boot->size, mb);
-	sha256_buf(shim->data, shim->size, ms);
-	hex_encode(mb, SHA256_LEN, hb);
-	hex_encode(ms, SHA256_LEN, hs);
+	hex_encode(md, SHA256_LEN, exe);
 	libs = layer_zip_libraries();
-	text = xasprintf("cfngen-build 1\ncfngen %s\n%s\ndeno %s %s\n"
-	    "bootstrap %s\nshim %s\narch %s\nruntime %s\n", PACKAGE_VERSION,
-	    libs, s->zip != NULL ? "zip" : "bin", s->sha256, hb, hs,
+	text = xasprintf("cfngen-build 1\ncfngen %s %s\n%s\ndeno %s %s\n"
+	    "arch %s\nruntime %s\n", PACKAGE_VERSION, exe, libs,
+	    s->zip != NULL ? "zip" : "bin", s->sha256,
 	    arch_lambda_name(o->arch), runtime_name(o->runtime));
 	sha256_buf(text, strlen(text), md);
 	key = xmalloc(SHA256_HEX_LEN + 1);
@@ -741,19 +908,16 @@ build_key(const struct options *o, const struct source *s)
 }
 
 static void
-record_build(const struct options *o, const struct source *s,
+record_build(const struct options *o, const char *key,
     const struct build_result *b)
 {
-	char	*key, *text;
+	char	*text;
 
-	if ((key = build_key(o, s)) == NULL)
-		return;
 	text = xasprintf("cfngen-build 1\nsha256 %s\nsize %" PRIu64 "\n"
 	    "unzipped %" PRIu64 "\n", b->layer.sha256, b->layer.size,
 	    b->layer.unzipped_size);
 	record_write(o->cache_dir, "builds", key, text);
 	free(text);
-	free(key);
 }
 
 static int
@@ -762,19 +926,16 @@ hex_digit(char c)
 	return c >= 'a' ? c - 'a' + 10 : c - '0';
 }
 
-/* Fills b->layer from the record of an earlier build; -1 when none. */
+/* What an earlier build of the same inputs came out as; -1 when none. */
 static int
-recall_build(const struct options *o, const struct source *s,
-    struct build_result *b)
+recall_build(const struct options *o, const char *key, struct artifact *a)
 {
 	unsigned char	 md[SHA256_LEN];
 	char		 hex[SHA256_HEX_LEN + 1];
-	char		*key, *path = NULL, *text = NULL;
+	char		*path, *text;
 	uint64_t	 size, unzipped;
 	int		 i, rc = -1;
 
-	if ((key = build_key(o, s)) == NULL)
-		return -1;
 	path = xasprintf("%s/builds/%s", o->cache_dir, key);
 	if ((text = record_read(path)) == NULL)
 		goto out;
@@ -788,15 +949,26 @@ recall_build(const struct options *o, const struct source *s,
 	for (i = 0; i < SHA256_LEN; i++)
 		md[i] = (unsigned char)(hex_digit(hex[2 * i]) << 4 |
 		    hex_digit(hex[2 * i + 1]));
-	set_artifact(&b->layer, "layer", NULL, size, md, unzipped, o->prefix);
-	log_verbose("layer: built before (%s): sha256 %s", path,
-	    b->layer.sha256);
+	set_artifact(a, "layer", NULL, size, md, unzipped, o->prefix);
+	log_verbose("layer: built before from the same inputs (%s)", path);
 	rc = 0;
 out:
 	free(text);
 	free(path);
-	free(key);
 	return rc;
+}
+
+static void
+artifact_free(struct artifact *a, int remove)
+{
+	if (remove && a->path != NULL)
+		unlink(a->path);
+	free(a->name);
+	free(a->path);
+	free(a->sha256);
+	free(a->sha256_b64);
+	free(a->key);
+	memset(a, 0, sizeof(*a));
 }
 
 static int
@@ -806,11 +978,17 @@ build(const struct options *o, struct build_result *b, int identify)
 	struct source		 s;
 	struct verdict		 v;
 	struct outputs		 out;
-	int			 created = 0, recalled = 0, rc = -1;
+	struct inspect		 t;
+	struct artifact		 known;
+	char			*key = NULL;
+	int			 created = 0, have = 0, recalled = 0, rc = -1;
+	int			 skip_layer;
 
 	memset(b, 0, sizeof(*b));
 	memset(&s, 0, sizeof(s));
 	memset(&out, 0, sizeof(out));
+	memset(&t, 0, sizeof(t));
+	memset(&known, 0, sizeof(known));
 	b->arch = o->arch;
 	if ((boot = need_asset("runtime/bootstrap")) == NULL ||
 	    (shim = need_asset("runtime/shim.ts")) == NULL)
@@ -818,41 +996,80 @@ build(const struct options *o, struct build_result *b, int identify)
 	if (source_open(o, &s) == -1)
 		goto out;
 	b->deno_version = xstrdup(s.in.version);
-	if (check_size(&s, boot->size + s.size + shim->size) == -1 ||
-	    source_digest(&s) == -1)
+	if (check_size(&s, boot->size + s.size + shim->size) == -1)
 		goto out;
+	/*
+	 * What the binary needs: from a verdict remembered for its SHA-256, or
+	 * by looking. A zip's deno is looked at in a thread while its SHA-256
+	 * is computed and the layer written; a bare binary's headers are read
+	 * where they are, which takes no time.
+	 */
+	if (source_known(o, &s)) {
+		if (s.zip != NULL && verdict_load(o, &s, &v) == 0)
+			have = 1;
+		else if (s.zip != NULL)
+			inspect_start(&t, &s);
+	} else {
+		if (s.zip != NULL)
+			inspect_start(&t, &s);
+		if (source_digest(o, &s) == -1)
+			goto out;
+		if (s.zip != NULL && verdict_load(o, &s, &v) == 0) {
+			inspect_cancel(&t);
+			have = 1;
+		}
+	}
+	if (s.zip == NULL) {
+		if (inspect_bin(&s, &v) == -1)
+			goto out;
+		have = 1;
+	}
 	b->deno_sha256 = xstrdup(s.sha256);
-	if (get_verdict(o, &s, &v) == -1 || check_verdict(o, &s, b, &v) == -1)
+	if (have && check_verdict(o, &s, b, &v) == -1)
 		goto out;
+	if ((key = build_key(o, &s)) != NULL && recall_build(o, key, &known) == 0)
+		recalled = 1;
+	skip_layer = identify && recalled && o->out_dir == NULL;
+	if ((!skip_layer || o->create_example) &&
+	    prepare_dir(o, b, &created) == -1)
+		goto out;
+	if (skip_layer) {
+		b->layer = known;
+		memset(&known, 0, sizeof(known));
+	} else if (write_layer(o, &s, b, &out, recalled ? &known : NULL) == -1)
+		goto out;
+	if (o->create_example && write_example(o, b, &out) == -1)
+		goto out;
+	if (!have) {
+		if (inspect_finish(&t, &v) == -1)
+			goto out;
+		verdict_save(o, &s, &v);
+		if (check_verdict(o, &s, b, &v) == -1)
+			goto out;
+	}
 	b->glibc_major = v.elf.glibc_major;
 	b->glibc_minor = v.elf.glibc_minor;
 	b->fits_al2 = v.elf.glibc_major < 2 ||
 	    (v.elf.glibc_major == 2 && v.elf.glibc_minor <= AL2_GLIBC);
-	if (identify && o->out_dir == NULL && recall_build(o, &s, b) == 0)
-		recalled = 1;
-	if (!recalled || o->create_example) {
-		if (prepare_dir(o, b, &created) == -1)
-			goto out;
-	}
-	if (!recalled && write_layer(o, &s, b, &out) == -1)
-		goto out;
-	if (o->create_example && write_example(o, b, &out) == -1)
-		goto out;
-	if (b->tmpdir == NULL && write_manifest(o, &s, b, &out) == -1)
+	if (b->tmpdir == NULL && b->dir != NULL &&
+	    write_manifest(o, &s, b, &out) == -1)
 		goto out;
 	if (outputs_commit(&out) == -1)
 		goto out;
-	if (!recalled) {
+	if (b->layer.path != NULL)
 		report(b, &b->layer);
-		record_build(o, &s, b);
-	}
 	if (b->has_example)
 		report(b, &b->example);
+	if (key != NULL && !recalled)
+		record_build(o, key, b);
 	rc = 0;
 out:
+	inspect_cancel(&t);
 	outputs_abort(&out);
 	if (rc == -1 && created)
 		rmdir(b->dir);
+	artifact_free(&known, 0);
+	free(key);
 	source_close(&s);
 	return rc;
 }
@@ -867,18 +1084,6 @@ int
 artifacts_identify(const struct options *o, struct build_result *b)
 {
 	return build(o, b, 1);
-}
-
-static void
-artifact_free(struct artifact *a, int remove)
-{
-	if (remove && a->path != NULL)
-		unlink(a->path);
-	free(a->name);
-	free(a->path);
-	free(a->sha256);
-	free(a->sha256_b64);
-	free(a->key);
 }
 
 void

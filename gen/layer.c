@@ -3,11 +3,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <isa-l/igzip_lib.h>
 #include <zip.h>
 #include <zlib.h>
 
@@ -18,6 +21,7 @@
 #include "xalloc.h"
 
 #define IO_CHUNK	(1 << 18)
+#define COPY_CHUNK	(1 << 20)
 
 struct layer_input {
 	char		*path;
@@ -26,7 +30,152 @@ struct layer_input {
 	zip_uint64_t	 idx;
 	uint64_t	 size;
 	uint64_t	 comp_size;
+	uint32_t	 crc;
+	int		 method;	/* ZIP_CM_DEFLATE or ZIP_CM_STORE */
+	int		 fd;		/* for reading the entry's bytes directly */
+	int64_t		 data_off;	/* where they start, or -1 if unknown */
 };
+
+static uint64_t
+le16(const unsigned char *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+}
+
+static uint64_t
+le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	return le32(p) | le32(p + 4) << 32;
+}
+
+/* Exactly n bytes at off; -1 (errno set, or 0 for a short file) if not. */
+static int
+pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	ssize_t	r;
+	size_t	done = 0;
+
+	while (done < n) {
+		r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = 0;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * Where the compressed bytes of entry idx start: through the end of central
+ * directory record (Zip64 too), the entry's central header and its local
+ * header. libzip has checked the archive already (ZIP_CHECKCONS); this
+ * only locates, checking every bound it relies on. -1 when it cannot, and
+ * the caller goes through libzip instead.
+ */
+static int
+entry_data_offset(int fd, uint64_t fsize, uint64_t idx, uint64_t comp_size,
+    int64_t *out)
+{
+	unsigned char	*tail, h[56], *x;
+	uint64_t	 tlen, eocd, n, cdsize, cdoff, off, i, lho = 0, data;
+	uint64_t	 nl, el, cl, f, flen;
+	size_t		 p;
+	int		 rc = -1, found = 0;
+
+	tlen = fsize < 22 + 65535 ? fsize : 22 + 65535;
+	if (tlen < 22)
+		return -1;
+	tail = xmalloc((size_t)tlen);
+	if (pread_full(fd, tail, (size_t)tlen, fsize - tlen) == -1)
+		goto out;
+	for (p = (size_t)tlen - 22;; p--) {
+		if (le32(tail + p) == 0x06054b50 &&
+		    22 + le16(tail + p + 20) == tlen - p) {
+			found = 1;
+			break;
+		}
+		if (p == 0)
+			break;
+	}
+	if (!found)
+		goto out;
+	eocd = fsize - tlen + p;
+	n = le16(tail + p + 10);
+	cdsize = le32(tail + p + 12);
+	cdoff = le32(tail + p + 16);
+	if (n == 0xffff || cdsize == 0xffffffff || cdoff == 0xffffffff) {
+		if (eocd < 20 || pread_full(fd, h, 20, eocd - 20) == -1 ||
+		    le32(h) != 0x07064b50)
+			goto out;
+		off = le64(h + 8);
+		if (off > fsize - 56 || pread_full(fd, h, 56, off) == -1 ||
+		    le32(h) != 0x06064b50)
+			goto out;
+		n = le64(h + 32);
+		cdsize = le64(h + 40);
+		cdoff = le64(h + 48);
+	}
+	if (idx >= n || cdoff > fsize || cdsize > fsize - cdoff)
+		goto out;
+	for (i = 0, off = cdoff; i <= idx; i++) {
+		if (cdoff + cdsize - off < 46 ||
+		    pread_full(fd, h, 46, off) == -1 || le32(h) != 0x02014b50)
+			goto out;
+		nl = le16(h + 28);
+		el = le16(h + 30);
+		cl = le16(h + 32);
+		if (cdoff + cdsize - off - 46 < nl + el + cl)
+			goto out;
+		if (i == idx) {
+			lho = le32(h + 42);
+			if (lho == 0xffffffff) {
+				/* Zip64 extra: the 0xffffffff fields, in order. */
+				x = xmalloc(el + 1);
+				if (pread_full(fd, x, (size_t)el, off + 46 + nl) ==
+				    -1) {
+					free(x);
+					goto out;
+				}
+				for (f = 0; f + 4 <= el; f += 4 + flen) {
+					flen = le16(x + f + 2);
+					if (le16(x + f) != 1 || f + 4 + flen > el)
+						continue;
+					p = (size_t)f + 4;
+					if (le32(h + 24) == 0xffffffff)
+						p += 8;
+					if (le32(h + 20) == 0xffffffff)
+						p += 8;
+					if (p + 8 <= f + 4 + flen)
+						lho = le64(x + p);
+					break;
+				}
+				free(x);
+			}
+		}
+		off += 46 + nl + el + cl;
+	}
+	if (lho > fsize - 30 || pread_full(fd, h, 30, lho) == -1 ||
+	    le32(h) != 0x04034b50)
+		goto out;
+	data = lho + 30 + le16(h + 26) + le16(h + 28);
+	if (data > fsize || comp_size > fsize - data)
+		goto out;
+	*out = (int64_t)data;
+	rc = 0;
+out:
+	free(tail);
+	return rc;
+}
 
 struct layer_input *
 layer_input_open(const char *path, const char *name, const char *what)
@@ -35,12 +184,15 @@ layer_input_open(const char *path, const char *name, const char *what)
 	zip_source_t		*src;
 	zip_error_t		 ze;
 	zip_stat_t		 st;
+	struct stat		 fst;
 	zip_int64_t		 idx;
 	int			 code;
 
 	in = xcalloc(1, sizeof(*in));
 	in->path = xstrdup(path);
 	in->what = xstrdup(what);
+	in->fd = -1;
+	in->data_off = -1;
 	zip_error_init(&ze);
 	if ((src = zip_source_file_create(path, 0, -1, &ze)) == NULL ||
 	    (in->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS,
@@ -49,8 +201,11 @@ layer_input_open(const char *path, const char *name, const char *what)
 		if (code == ZIP_ER_OPEN || code == ZIP_ER_READ ||
 		    code == ZIP_ER_MEMORY)
 			log_error("%s: %s", what, zip_error_strerror(&ze));
+		else if (code == ZIP_ER_NOZIP)
+			log_usage("%s: not a zip archive (or a truncated one)",
+			    what);
 		else
-			log_usage("%s: not a readable zip archive (%s)", what,
+			log_usage("%s: a damaged zip archive (%s)", what,
 			    zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
@@ -79,6 +234,16 @@ layer_input_open(const char *path, const char *name, const char *what)
 	}
 	in->size = st.size;
 	in->comp_size = st.comp_size;
+	in->crc = st.crc;
+	in->method = st.comp_method;
+	if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(in->fd, &fst) == -1) {
+		log_error("%s: %s", what, strerror(errno));
+		goto fail;
+	}
+	if (entry_data_offset(in->fd, (uint64_t)fst.st_size, in->idx,
+	    in->comp_size, &in->data_off) == -1)
+		in->data_off = -1;
 	return in;
 fail:
 	layer_input_close(in);
@@ -97,26 +262,145 @@ layer_input_comp_size(const struct layer_input *in)
 	return in->comp_size;
 }
 
-int
-layer_input_inflate(struct layer_input *in,
-    int (*fn)(void *, uint64_t, const void *, size_t), void *arg)
+/* The end of an inflate: the size and CRC-32 the zip promised. */
+static int
+inflate_done(const struct layer_input *in, uint64_t size, uint32_t crc,
+    char **err)
 {
-	zip_file_t	*zf;
-	unsigned char	*buf;
+	if (size != in->size)
+		*err = xasprintf("%s: deno inflates to %" PRIu64 " bytes, but "
+		    "its zip entry says %" PRIu64, in->what, size, in->size);
+	else if (crc != in->crc)
+		*err = xasprintf("%s: deno is damaged (CRC-32 %08" PRIx32
+		    ", expected %08" PRIx32 ")", in->what, crc, in->crc);
+	else
+		return 0;
+	return -1;
+}
+
+/* ISA-L on the compressed bytes read straight from the file. */
+static int
+inflate_isal(struct layer_input *in,
+    int (*fn)(void *, uint64_t, const void *, size_t), void *arg, char **err)
+{
+	struct inflate_state	*st;
+	unsigned char		*ibuf, *obuf;
+	uint64_t		 read_off = 0, out_off = 0;
+	size_t			 n;
+	int			 r, rc = -1;
+
+	st = xmalloc(sizeof(*st));
+	ibuf = xmalloc(IO_CHUNK);
+	obuf = xmalloc(IO_CHUNK);
+	isal_inflate_init(st);
+	st->crc_flag = ISAL_GZIP_NO_HDR;	/* raw deflate, CRC-32 of output */
+	for (;;) {
+		if (st->avail_in == 0 && read_off < in->comp_size) {
+			n = in->comp_size - read_off < IO_CHUNK ?
+			    (size_t)(in->comp_size - read_off) : IO_CHUNK;
+			if (pread_full(in->fd, ibuf, n,
+			    (uint64_t)in->data_off + read_off) == -1) {
+				*err = xasprintf("%s: %s", in->what, errno ?
+				    strerror(errno) : "file shrank");
+				goto out;
+			}
+			read_off += n;
+			st->next_in = ibuf;
+			st->avail_in = (uint32_t)n;
+		}
+		st->next_out = obuf;
+		st->avail_out = IO_CHUNK;
+		r = isal_inflate(st);
+		n = IO_CHUNK - st->avail_out;
+		if (r < 0) {
+			*err = xasprintf("%s: deno is damaged (bad deflate "
+			    "data, ISA-L error %d)", in->what, r);
+			goto out;
+		}
+		if (n > in->size - out_off) {
+			*err = xasprintf("%s: deno inflates to more than the %"
+			    PRIu64 " bytes its zip entry says", in->what,
+			    in->size);
+			goto out;
+		}
+		if (n > 0 && fn(arg, out_off, obuf, n) == -1)
+			goto out;
+		out_off += n;
+		if (st->block_state == ISAL_BLOCK_FINISH)
+			break;
+		if (n == 0 && st->avail_in == 0 && read_off == in->comp_size) {
+			*err = xasprintf("%s: deno is damaged (its deflate "
+			    "data ends early)", in->what);
+			goto out;
+		}
+	}
+	rc = inflate_done(in, out_off, st->crc, err);
+out:
+	free(obuf);
+	free(ibuf);
+	free(st);
+	return rc;
+}
+
+/* A stored entry: its bytes as they are, CRC-32 checked. */
+static int
+inflate_stored(struct layer_input *in,
+    int (*fn)(void *, uint64_t, const void *, size_t), void *arg, char **err)
+{
+	unsigned char	*buf = xmalloc(IO_CHUNK);
 	uint64_t	 off = 0;
-	zip_int64_t	 n;
+	uLong		 crc = crc32(0, Z_NULL, 0);
+	size_t		 n;
 	int		 rc = -1;
 
-	if ((zf = zip_fopen_index(in->za, in->idx, 0)) == NULL) {
-		log_usage("%s: %s", in->what, zip_strerror(in->za));
+	while (off < in->size) {
+		n = in->size - off < IO_CHUNK ? (size_t)(in->size - off) :
+		    IO_CHUNK;
+		if (pread_full(in->fd, buf, n, (uint64_t)in->data_off + off) ==
+		    -1) {
+			*err = xasprintf("%s: %s", in->what, errno ?
+			    strerror(errno) : "file shrank");
+			goto out;
+		}
+		crc = crc32(crc, buf, (uInt)n);
+		if (fn(arg, off, buf, n) == -1)
+			goto out;
+		off += n;
+	}
+	rc = inflate_done(in, off, (uint32_t)crc, err);
+out:
+	free(buf);
+	return rc;
+}
+
+/* Through libzip, on a zip_t of its own (this may run in another thread). */
+static int
+inflate_libzip(struct layer_input *in,
+    int (*fn)(void *, uint64_t, const void *, size_t), void *arg, char **err)
+{
+	zip_t		*za;
+	zip_file_t	*zf = NULL;
+	unsigned char	*buf = NULL;
+	uint64_t	 off = 0;
+	zip_int64_t	 n;
+	int		 code, rc = -1;
+
+	if ((za = zip_open(in->path, ZIP_RDONLY, &code)) == NULL) {
+		*err = xasprintf("%s: cannot open it again (libzip error %d)",
+		    in->what, code);
 		return -1;
+	}
+	if ((zf = zip_fopen_index(za, in->idx, 0)) == NULL) {
+		*err = xasprintf("%s: %s", in->what, zip_strerror(za));
+		goto out;
 	}
 	buf = xmalloc(IO_CHUNK);
 	/* libzip checks the CRC-32 when the entry has been read to its end. */
 	while ((n = zip_fread(zf, buf, IO_CHUNK)) > 0) {
 		if ((uint64_t)n > in->size - off) {
-			log_usage("%s: deno is larger than its zip entry says",
-			    in->what);
+			*err = xasprintf("%s: deno inflates to more than the %"
+			    PRIu64 " bytes its zip entry says", in->what,
+			    in->size);
 			goto out;
 		}
 		if (fn(arg, off, buf, (size_t)n) == -1)
@@ -124,20 +408,29 @@ layer_input_inflate(struct layer_input *in,
 		off += (uint64_t)n;
 	}
 	if (n < 0) {
-		log_usage("%s: deno: %s", in->what, zip_file_strerror(zf));
+		*err = xasprintf("%s: deno is damaged (%s)", in->what,
+		    zip_file_strerror(zf));
 		goto out;
 	}
-	if (off != in->size) {
-		log_usage("%s: deno is %llu bytes, but its zip entry says %llu",
-		    in->what, (unsigned long long)off,
-		    (unsigned long long)in->size);
-		goto out;
-	}
-	rc = 0;
+	rc = inflate_done(in, off, in->crc, err);
 out:
 	free(buf);
-	zip_fclose(zf);
+	if (zf != NULL)
+		zip_fclose(zf);
+	zip_discard(za);
 	return rc;
+}
+
+int
+layer_input_inflate(struct layer_input *in,
+    int (*fn)(void *, uint64_t, const void *, size_t), void *arg, char **err)
+{
+	*err = NULL;
+	if (in->data_off < 0)
+		return inflate_libzip(in, fn, arg, err);
+	if (in->method == ZIP_CM_STORE)
+		return inflate_stored(in, fn, arg, err);
+	return inflate_isal(in, fn, arg, err);
 }
 
 void
@@ -147,6 +440,8 @@ layer_input_close(struct layer_input *in)
 		return;
 	if (in->za != NULL)
 		zip_discard(in->za);
+	if (in->fd != -1)
+		close(in->fd);
 	free(in->what);
 	free(in->path);
 	free(in);
@@ -156,6 +451,12 @@ layer_input_close(struct layer_input *in)
  * The output side: libzip writes through a source of our own onto the
  * outfile's temporary file, so no temporary name of libzip's can be left
  * behind and the file is ours to hash and commit.
+ *
+ * The raw entry (Deno's compressed bytes) is not pumped through user
+ * space: its source tells the sink which bytes of which file it handed to
+ * libzip, and when libzip writes that very buffer back unchanged (it
+ * copies a compressed entry as is), the sink copies those bytes file to
+ * file in the kernel instead (copy_file_range), in one go.
  */
 struct sink {
 	int		 fd;
@@ -163,7 +464,105 @@ struct sink {
 	uint64_t	 pos;
 	uint64_t	 end;
 	zip_error_t	 error;
+	/* What the raw source last handed libzip. */
+	const void	*pass_buf;
+	size_t		 pass_len;
+	int		 pass_fd;
+	uint64_t	 pass_from;
+	/* The in-kernel copy being gathered. */
+	int		 copy_fd;
+	uint64_t	 copy_from;
+	uint64_t	 copy_to;
+	uint64_t	 copy_len;
 };
+
+/* Plain read and write, where copy_file_range cannot go. */
+static int
+copy_by_hand(int in, uint64_t from, int out, uint64_t to, uint64_t len)
+{
+	unsigned char	*buf = xmalloc(COPY_CHUNK);
+	size_t		 n;
+	int		 rc = -1;
+
+	while (len > 0) {
+		n = len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
+		if (pread_full(in, buf, n, from) == -1) {
+			if (errno == 0)
+				errno = EIO;
+			goto out;
+		}
+		if (pwrite(out, buf, n, (off_t)to) != (ssize_t)n) {
+			if (errno == 0)
+				errno = ENOSPC;
+			goto out;
+		}
+		from += n;
+		to += n;
+		len -= n;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static int
+sink_flush(struct sink *k)
+{
+	loff_t	in = (loff_t)k->copy_from, out = (loff_t)k->copy_to;
+	ssize_t	n;
+
+	while (k->copy_len > 0) {
+		n = copy_file_range(k->copy_fd, &in, k->fd, &out,
+		    (size_t)(k->copy_len < (1u << 30) ? k->copy_len : 1u << 30),
+		    0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == -1 && errno != EXDEV && errno != EINVAL &&
+			    errno != ENOSYS && errno != EOPNOTSUPP &&
+			    errno != EBADF) {
+				zip_error_set(&k->error, ZIP_ER_WRITE, errno);
+				return -1;
+			}
+			if (copy_by_hand(k->copy_fd, (uint64_t)in, k->fd,
+			    (uint64_t)out, k->copy_len) == -1) {
+				zip_error_set(&k->error, ZIP_ER_WRITE, errno);
+				return -1;
+			}
+			break;
+		}
+		k->copy_len -= (uint64_t)n;
+	}
+	k->copy_len = 0;
+	return 0;
+}
+
+/* libzip writes back what the raw source handed it: copy in the kernel. */
+static zip_int64_t
+sink_pass(struct sink *k, const void *data, zip_uint64_t len)
+{
+	if (data != k->pass_buf || len != k->pass_len) {
+		/* Not the bytes as they were: never write a buffer we left empty. */
+		zip_error_set(&k->error, ZIP_ER_INTERNAL, 0);
+		return -1;
+	}
+	k->pass_buf = NULL;
+	if (k->copy_len > 0 && (k->copy_fd != k->pass_fd ||
+	    k->copy_from + k->copy_len != k->pass_from ||
+	    k->copy_to + k->copy_len != k->pos) && sink_flush(k) == -1)
+		return -1;
+	if (k->copy_len == 0) {
+		k->copy_fd = k->pass_fd;
+		k->copy_from = k->pass_from;
+		k->copy_to = k->pos;
+	}
+	k->copy_len += len;
+	k->pos += len;
+	if (k->pos > k->end)
+		k->end = k->pos;
+	return (zip_int64_t)len;
+}
 
 static zip_int64_t
 sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
@@ -185,9 +584,13 @@ sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 	case ZIP_SOURCE_FREE:
 		return 0;
 	case ZIP_SOURCE_BEGIN_WRITE:
-		k->pos = k->end = 0;
+		k->pos = k->end = k->copy_len = 0;
 		return 0;
 	case ZIP_SOURCE_WRITE:
+		if (k->pass_buf != NULL)
+			return sink_pass(k, data, len);
+		if (sink_flush(k) == -1)
+			return -1;
 		for (done = 0; done < len; done += (size_t)w) {
 			w = pwrite(k->fd, (const char *)data + done, len - done,
 			    (off_t)(k->pos + done));
@@ -215,16 +618,83 @@ sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 	case ZIP_SOURCE_TELL_WRITE:
 		return (zip_int64_t)k->pos;
 	case ZIP_SOURCE_COMMIT_WRITE:
+		if (sink_flush(k) == -1)
+			return -1;
 		if (ftruncate(k->fd, (off_t)k->end) == -1) {
 			zip_error_set(&k->error, ZIP_ER_WRITE, errno);
 			return -1;
 		}
 		return 0;
 	case ZIP_SOURCE_ROLLBACK_WRITE:
+		k->copy_len = 0;
+		return 0;
 	case ZIP_SOURCE_REMOVE:
 		return 0;
 	default:
 		zip_error_set(&k->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+/* The compressed bytes of an input's entry, as a libzip source. */
+struct rawsrc {
+	const struct layer_input	*in;
+	struct sink			*sink;
+	uint64_t			 pos;
+	zip_error_t			 error;
+};
+
+static zip_int64_t
+raw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct rawsrc	*r = ud;
+	zip_stat_t	*st;
+	uint64_t	 n;
+
+	switch (cmd) {
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN,
+		    ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+		    ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+	case ZIP_SOURCE_OPEN:
+		r->pos = 0;
+		return 0;
+	case ZIP_SOURCE_READ:
+		n = r->in->comp_size - r->pos;
+		if (n > len)
+			n = len;
+		if (n > 0) {
+			/* Left unfilled: the sink copies these bytes itself. */
+			r->sink->pass_buf = data;
+			r->sink->pass_len = (size_t)n;
+			r->sink->pass_fd = r->in->fd;
+			r->sink->pass_from = (uint64_t)r->in->data_off + r->pos;
+		}
+		r->pos += n;
+		return (zip_int64_t)n;
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_STAT:
+		if ((st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len,
+		    &r->error)) == NULL)
+			return -1;
+		zip_stat_init(st);
+		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC |
+		    ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+		st->size = r->in->size;
+		st->comp_size = r->in->comp_size;
+		st->crc = r->in->crc;
+		st->comp_method = ZIP_CM_DEFLATE;
+		st->encryption_method = ZIP_EM_NONE;
+		return sizeof(*st);
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&r->error, data, len);
+	case ZIP_SOURCE_FREE:
+		zip_error_fini(&r->error);
+		free(r);
+		return 0;
+	default:
+		zip_error_set(&r->error, ZIP_ER_OPNOTSUPP, 0);
 		return -1;
 	}
 }
@@ -246,11 +716,13 @@ layer_zip_new(const char *path)
 
 	z = xcalloc(1, sizeof(*z));
 	z->path = xstrdup(path);
+	zip_error_init(&z->sink.error);
 	if ((z->of = outfile_open(path, 0644)) == NULL)
 		goto fail;
+	/* cfngen rebuilds its zips rather than trusting them after a crash. */
+	outfile_no_fsync(z->of);
 	z->sink.fd = outfile_fd(z->of);
 	z->sink.path = z->path;
-	zip_error_init(&z->sink.error);
 	zip_error_init(&ze);
 	if ((src = zip_source_function_create(sink_cb, &z->sink, &ze)) == NULL) {
 		log_error("%s: %s", path, zip_error_strerror(&ze));
@@ -339,8 +811,27 @@ int
 layer_zip_add_entry(struct layer_zip *z, const char *name,
     struct layer_input *in, unsigned int mode)
 {
-	return add_source(z, name, zip_source_zip(z->za, in->za, in->idx,
-	    ZIP_FL_COMPRESSED, 0, -1), mode, -1);
+	struct rawsrc	*r;
+	zip_source_t	*src;
+	zip_error_t	 ze;
+
+	if (in->data_off < 0 || in->method != ZIP_CM_DEFLATE)
+		return add_source(z, name, zip_source_zip(z->za, in->za,
+		    in->idx, ZIP_FL_COMPRESSED, 0, -1), mode, -1);
+	r = xcalloc(1, sizeof(*r));
+	r->in = in;
+	r->sink = &z->sink;
+	zip_error_init(&r->error);
+	zip_error_init(&ze);
+	if ((src = zip_source_function_create(raw_cb, r, &ze)) == NULL) {
+		log_error("%s: %s: %s", z->path, name, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		zip_error_fini(&r->error);
+		free(r);
+		return -1;
+	}
+	zip_error_fini(&ze);
+	return add_source(z, name, src, mode, -1);
 }
 
 static int
@@ -349,21 +840,18 @@ hash_fd(int fd, const char *path, uint64_t size, unsigned char *out)
 	struct sha256	*s = sha256_new();
 	unsigned char	*buf = xmalloc(IO_CHUNK);
 	uint64_t	 off = 0;
-	ssize_t		 r;
+	size_t		 n;
 	int		 rc = -1;
 
 	while (off < size) {
-		r = pread(fd, buf, size - off < IO_CHUNK ? (size_t)(size - off) :
-		    IO_CHUNK, (off_t)off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			log_error("%s: %s", path, r == 0 ? "file shrank" :
-			    strerror(errno));
+		n = size - off < IO_CHUNK ? (size_t)(size - off) : IO_CHUNK;
+		if (pread_full(fd, buf, n, off) == -1) {
+			log_error("%s: %s", path, errno ? strerror(errno) :
+			    "file shrank");
 			goto out;
 		}
-		sha256_update(s, buf, (size_t)r);
-		off += (uint64_t)r;
+		sha256_update(s, buf, n);
+		off += n;
 	}
 	sha256_final(s, out);
 	rc = 0;
@@ -384,6 +872,14 @@ layer_zip_finish(struct layer_zip *z, uint64_t *size,
 	z->za = NULL;
 	z->finished = 1;
 	*size = z->sink.end;
+	if (sha256 == NULL)
+		return 0;
+	return hash_fd(z->sink.fd, z->path, z->sink.end, sha256);
+}
+
+int
+layer_zip_hash(struct layer_zip *z, unsigned char sha256[SHA256_LEN])
+{
 	return hash_fd(z->sink.fd, z->path, z->sink.end, sha256);
 }
 

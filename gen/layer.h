@@ -9,9 +9,10 @@
  * and lands under its name only with layer_zip_commit().
  *
  * A layer_input is one entry of an existing zip (Deno's release zip and
- * its "deno"): its compressed bytes are copied as they are, never
- * inflated and deflated again; layer_input_inflate() streams the inflated
- * bytes for the checks, verifying the CRC-32 and size.
+ * its "deno"): its compressed bytes are copied as they are (in the
+ * kernel, with copy_file_range), never inflated and deflated again;
+ * layer_input_inflate() streams the inflated bytes for the checks (ISA-L),
+ * verifying the CRC-32 and size.
  */
 #ifndef CFNGEN_LAYER_H
 #define CFNGEN_LAYER_H
@@ -38,13 +39,15 @@ uint64_t		 layer_input_size(const struct layer_input *);
 uint64_t		 layer_input_comp_size(const struct layer_input *);
 /*
  * Calls fn with the inflated bytes of the entry, in order, with their
- * offset. Corrupt data (CRC-32 or size mismatch, bad deflate stream) is a
- * usage error naming the input. fn returns 0, or -1 to stop (having
- * reported why). -1 on error.
+ * offset; fn returns 0, or -1 to stop. Reports nothing, so it may run in
+ * a thread of its own while a layer_zip copies from the same input: -1
+ * with *err set (caller frees) when the entry is damaged (bad deflate
+ * data, CRC-32 or size not as the zip says) or unreadable, -1 with *err
+ * NULL when fn stopped it.
  */
 int			 layer_input_inflate(struct layer_input *,
 			    int (*fn)(void *, uint64_t off, const void *,
-			    size_t), void *arg);
+			    size_t), void *arg, char **err);
 void			 layer_input_close(struct layer_input *);
 
 struct layer_zip;
@@ -62,11 +65,18 @@ int			 layer_zip_add_entry(struct layer_zip *, const char *name,
 			    struct layer_input *, unsigned int mode);
 /*
  * Writes the archive (still under its temporary name) and reports its
- * size and SHA-256. The inputs it copies from must stay open until then.
+ * size and, unless sha256 is NULL, its SHA-256. The inputs it copies from
+ * must stay open until then.
  */
 int			 layer_zip_finish(struct layer_zip *, uint64_t *size,
 			    unsigned char sha256[SHA256_LEN]);
-/* Renames it into place; frees the layer_zip whatever happens. */
+/* The SHA-256 of a finished zip. */
+int			 layer_zip_hash(struct layer_zip *,
+			    unsigned char sha256[SHA256_LEN]);
+/*
+ * Renames it into place (without fsync: see outfile_no_fsync); frees the
+ * layer_zip whatever happens.
+ */
 int			 layer_zip_commit(struct layer_zip *);
 /* Removes the temporary file and frees; accepts NULL. */
 void			 layer_zip_abort(struct layer_zip *);

@@ -94,6 +94,7 @@ struct outfile {
 	char	*tmp;		/* temporary name, NULL when writing directly */
 	int	 fd;
 	int	 slot;
+	int	 no_fsync;
 };
 
 int
@@ -197,6 +198,12 @@ outfile_open(const char *path, mode_t mode)
 	return of;
 }
 
+void
+outfile_no_fsync(struct outfile *of)
+{
+	of->no_fsync = 1;
+}
+
 int
 outfile_fd(const struct outfile *of)
 {
@@ -242,7 +249,7 @@ outfile_commit(struct outfile *of)
 		outfile_free(of);
 		return rc;
 	}
-	if (fsync(of->fd) == -1) {
+	if (!of->no_fsync && fsync(of->fd) == -1) {
 		log_error("%s: %s", of->path, strerror(errno));
 		close(of->fd);
 	} else if (close(of->fd) == -1)

@@ -27,6 +27,12 @@ void		 cleanup_unregister(int slot);
  */
 struct outfile	*outfile_open(const char *path, mode_t mode);
 int		 outfile_fd(const struct outfile *);
+/*
+ * Commit without fsync, for big artifacts that cfngen rebuilds rather than
+ * trusts (the layer zip): failures and signals still leave nothing, but a
+ * power loss right after may leave the file empty.
+ */
+void		 outfile_no_fsync(struct outfile *);
 const char	*outfile_path(const struct outfile *);
 /* Reports and returns -1 on failure; the file stays open for abort. */
 int		 outfile_write(struct outfile *, const void *, size_t);

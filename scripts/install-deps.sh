@@ -4,6 +4,7 @@
 set -eu
 pkgs="build-essential autoconf automake pkg-config
 	libyaml-dev libcjson-dev libzip-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+	libisal-dev
 	zip unzip ca-certificates nodejs npm python3
 	awscli qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
 	clang libclang-rt-14-dev valgrind hyperfine"
