@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -378,6 +377,25 @@ moved_to(const struct call *c, const struct http_response *resp,
 	return r;
 }
 
+/*
+ * Remembers the bucket's own region when S3 says it is elsewhere, once
+ * per run; 1 when the request should be made again.
+ */
+static int
+follow_region(struct s3 *s, const char *bucket, const struct call *c,
+    const struct http_response *resp, struct aws_error *e)
+{
+	const char	*moved;
+
+	if (s->moved_bucket != NULL || (moved = moved_to(c, resp, e)) == NULL)
+		return 0;
+	log_info("bucket %s is in region %s, not %s; following it", bucket,
+	    moved, c->region);
+	s->moved_bucket = xstrdup(bucket);
+	s->moved_region = xstrdup(moved);
+	return 1;
+}
+
 static const char *
 bucket_region(const struct s3 *s, const char *bucket)
 {
@@ -403,7 +421,7 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct aws_error	 e;
-	const char		*len, *moved;
+	const char		*len;
 	enum head_result	 r = HEAD_ERROR;
 	char			*end;
 
@@ -434,14 +452,9 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 		r = HEAD_ABSENT;
 		break;
 	default:
-		if ((moved = moved_to(&c, &resp, &e)) != NULL &&
-		    s->moved_bucket == NULL) {
-			log_info("bucket %s is in region %s, not %s; "
-			    "following it", o->bucket, moved, c.region);
-			s->moved_bucket = xstrdup(o->bucket);
-			s->moved_region = xstrdup(moved);
+		if (follow_region(s, o->bucket, &c, &resp, &e))
 			r = HEAD_MOVED;
-		} else if (resp.status == 400 || resp.status == 403) {
+		else if (resp.status == 400 || resp.status == 403) {
 			/*
 			 * A HEAD reply has no body to say why (a bad
 			 * signature or token, reading not allowed): the
@@ -476,7 +489,7 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct aws_error	 e;
-	const char		*moved, *sum;
+	const char		*sum;
 	enum put_outcome	 r = PUT_ERROR;
 	char			*label;
 
@@ -516,14 +529,9 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 			r = PUT_DONE;
 	} else if (resp.status == 412 && exclusive)
 		r = PUT_RACED;
-	else if ((moved = moved_to(&c, &resp, &e)) != NULL &&
-	    s->moved_bucket == NULL) {
-		log_info("bucket %s is in region %s, not %s; following it",
-		    o->bucket, moved, c.region);
-		s->moved_bucket = xstrdup(o->bucket);
-		s->moved_region = xstrdup(moved);
+	else if (follow_region(s, o->bucket, &c, &resp, &e))
 		r = PUT_MOVED;
-	} else
+	else
 		report(&c, &resp, o->bucket, o->default_bucket);
 	aws_error_free(&e);
 out:
@@ -537,16 +545,16 @@ int
 s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 {
 	enum head_result	 h;
-	enum put_outcome	 p = PUT_ERROR;
+	enum put_outcome	 p;
 	uint64_t		 there = 0;
 	char			*what, sz[16];
-	int			 fd = -1, rc = -1, tries;
+	int			 fd = -1, rc = -1;
 
 	what = xasprintf("s3://%s/%s", o->bucket, o->key);
-	for (tries = 0; (h = head(s, o, what, &there)) == HEAD_MOVED &&
-	    tries < 1; tries++)
+	/* A region redirect is followed once per run: these loops end. */
+	while ((h = head(s, o, what, &there)) == HEAD_MOVED)
 		;
-	if (h == HEAD_ERROR || h == HEAD_MOVED)
+	if (h == HEAD_ERROR)
 		goto out;
 	if (h == HEAD_SAME) {
 		log_info("%s: already uploaded (%s), not uploading again", what,
@@ -562,10 +570,8 @@ s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 		log_error("%s: %s", o->path, strerror(errno));
 		goto out;
 	}
-	for (tries = 0; tries < 2; tries++)
-		if ((p = put(s, o, what, fd, h != HEAD_OTHER_SIZE)) !=
-		    PUT_MOVED)
-			break;
+	while ((p = put(s, o, what, fd, h != HEAD_OTHER_SIZE)) == PUT_MOVED)
+		;
 	switch (p) {
 	case PUT_DONE:
 		log_info("%s: uploaded (%s)", what, log_human_size(o->size, sz));

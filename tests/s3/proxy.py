@@ -21,6 +21,9 @@ clears them). For the next COUNT requests with METHOD:
     stall           read part of the body, then stop reading (until the
                     client gives up, at most 60 s)
     redirect:REGION answer 301 with x-amz-bucket-region: REGION
+    region400:REGION  answer 400 AuthorizationHeaderMalformed naming the
+                    region in the body only, as S3 does for a request
+                    signed for the wrong region
 
 usage: proxy.py UPSTREAM_PORT PORT_FILE LOG_FILE
 (listens on a free 127.0.0.1 port and writes it to PORT_FILE)
@@ -164,6 +167,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(301, [("x-amz-bucket-region", fault[9:]),
                              ("Content-Type", "application/xml")], body)
             log(f"{what} 301")
+            return
+        if fault is not None and fault.startswith("region400:"):
+            self.read_body()
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>'
+                    'AuthorizationHeaderMalformed</Code><Message>The '
+                    f"authorization header is malformed; the region '{region}'"
+                    f" is wrong; expecting '{fault[10:]}'</Message><Region>"
+                    f'{fault[10:]}</Region></Error>').encode()
+            self.reply(400, [("Content-Type", "application/xml")], body)
+            log(f"{what} 400")
             return
         body = self.read_body()
         up = http.client.HTTPConnection(*UPSTREAM, timeout=120)
