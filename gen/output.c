@@ -1,6 +1,7 @@
 /*
  * Templates out (output.h): the selected stack to stdout or -o FILE, each
- * stack to its own file in --out-dir, or a comparison with --check FILE.
+ * stack to its own file in --out-dir (and in cfngen build's directory), or
+ * a comparison with --check FILE.
  */
 #include "config.h"
 
@@ -43,10 +44,13 @@ render(const struct options *o, const struct build_result *b,
 	return rc;
 }
 
-/* --out-dir: DenoRuntimeLayerStack.template.yaml and, with the example, its own. */
+/*
+ * Beside the artifacts in dir: DenoRuntimeLayerStack.template.yaml and,
+ * with the example, DenoExampleFnStack.template.yaml (or .json).
+ */
 static int
 write_stack_files(const struct options *o, const struct build_result *b,
-    const char *bucket)
+    const char *bucket, const char *dir)
 {
 	static const struct {
 		enum stack_sel	 which;
@@ -60,15 +64,15 @@ write_stack_files(const struct options *o, const struct build_result *b,
 	size_t		 i;
 	int		 rc = 0;
 
-	if (mkdir(o->out_dir, 0777) == -1 && errno != EEXIST) {
-		log_error("%s: %s", o->out_dir, strerror(errno));
+	if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
+		log_error("%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	for (i = 0; rc == 0 && i < sizeof(files) / sizeof(files[0]); i++) {
 		if (files[i].which == STACK_EXAMPLE && !o->create_example)
 			continue;
 		buf_init(&text, MAX_TEMPLATE);
-		path = xasprintf("%s/%s.template.%s", o->out_dir,
+		path = xasprintf("%s/%s.template.%s", dir,
 		    files[i].name, o->format == FORMAT_JSON ? "json" : "yaml");
 		if (render(o, b, files[i].which, bucket, &text) == -1 ||
 		    outfile_put(path, text.data, text.len, 0666) == -1)
@@ -158,8 +162,16 @@ output_templates(const struct options *o, const struct build_result *b,
 			rc = check(o->check, &text);
 		goto out;
 	}
-	if (o->out_dir != NULL && write_stack_files(o, b, bucket) == -1)
-		goto out;
+	/* --out-dir, or cfngen build's own directory */
+	if (o->out_dir != NULL || o->command == CMD_BUILD) {
+		if (write_stack_files(o, b, bucket, o->out_dir != NULL ?
+		    o->out_dir : b->dir) == -1)
+			goto out;
+		if (o->command == CMD_BUILD) {
+			rc = 0;		/* build prints nothing */
+			goto out;
+		}
+	}
 	if (render(o, b, stacks_selected(o), bucket, &text) == -1)
 		goto out;
 	if (o->output != NULL && strcmp(o->output, "-") != 0)

@@ -1,7 +1,8 @@
 /*
  * Templates out: builds the stack documents (stacks.h) for the artifacts
  * and writes them as YAML or JSON to stdout, -o FILE, --out-dir, or
- * compares them with --check FILE.
+ * compares them with --check FILE. For cfngen build, only the files
+ * beside the artifacts (--out-dir, else the build's directory).
  */
 #ifndef CFNGEN_OUTPUT_H
 #define CFNGEN_OUTPUT_H
