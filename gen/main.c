@@ -207,7 +207,7 @@ run(const struct options *o)
 		goto out;
 	switch (o->command) {
 	case CMD_BUILD:
-		rc = 0;
+		rc = output_templates(o, &b, NULL);	/* into the out dir */
 		break;
 	case CMD_TEMPLATE:
 		rc = output_templates(o, &b, NULL);
