@@ -638,7 +638,15 @@ download(struct http *h, struct release *r, const char *dir, int record)
 		http_report_status(&resp, NULL);
 		goto out;
 	}
-	sink_writeback(&s);
+	/*
+	 * Flush to disk now, while the hasher catches up, so that the
+	 * commit's fsync finds nothing left. A failure must stop us here:
+	 * the kernel reports a writeback error only once.
+	 */
+	if (fsync(s.fd) == -1) {
+		log_error("%s: %s", s.path, strerror(errno));
+		goto out;
+	}
 	if (sink_end(&s, md) == -1)
 		goto out;
 	hex_encode(md, SHA256_LEN, r->sha256);
