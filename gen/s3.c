@@ -574,7 +574,7 @@ s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 		;
 	switch (p) {
 	case PUT_DONE:
-		log_info("%s: uploaded (%s)", what, log_human_size(o->size, sz));
+		log_info("%s: uploaded", what);
 		*res = S3_PUT_UPLOADED;
 		rc = 0;
 		break;
