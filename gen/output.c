@@ -89,12 +89,19 @@ write_stack_files(const struct options *o, const struct build_result *b,
 static int
 read_file(const char *path, struct buf *out)
 {
-	char	chunk[65536];
-	ssize_t	n;
-	int	fd, rc = 0;
+	struct stat	st;
+	char		chunk[65536];
+	ssize_t		n;
+	int		fd, rc = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_usage("--check %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* a pipe (--check /dev/stdin) is fine; a directory is a mistake */
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		log_usage("--check %s: is a directory", path);
+		close(fd);
 		return -1;
 	}
 	for (;;) {
