@@ -134,6 +134,10 @@ layer_stack(const struct options *o, const struct build_result *b,
 	char		*desc;
 	int		 rc = 0;
 
+	if (b->layer.key == NULL || b->deno_version == NULL) {
+		log_error("%s: the layer was not built", STACKS_LAYER_STACK);
+		return NULL;
+	}
 	if ((d = skeleton(sk)) == NULL)
 		return NULL;
 	runtimes = seq_of(doc_str(runtime_name(o->runtime)));

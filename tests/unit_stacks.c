@@ -265,6 +265,9 @@ test_example(void)
 	b.has_example = 0;
 	ok(stacks_build(&o, &b, STACK_EXAMPLE, NULL) == NULL,
 	    "no example zip: refused");
+	b.layer.key = NULL;
+	ok(stacks_build(&o, &b, STACK_LAYER, NULL) == NULL,
+	    "no layer zip: refused");
 	options_free(&o);
 }
 
