@@ -615,7 +615,7 @@ check_verdict(const struct options *o, const struct source *s,
 	return 0;
 }
 
-/* The layer unzipped must leave room in Lambda's 250 MB. */
+/* The layer unzipped must fit Lambda's 250 MB. */
 static int
 check_size(const struct source *s, uint64_t unzipped)
 {
@@ -623,10 +623,10 @@ check_size(const struct source *s, uint64_t unzipped)
 
 	if (unzipped <= LAMBDA_UNZIPPED_MAX)
 		return 0;
-	log_error("%s: the layer would be %" PRIu64 " bytes (%s) unzipped; "
-	    "Lambda allows %llu bytes (250 MB) for a function and all its "
-	    "layers together", s->what, unzipped, log_human_size(unzipped, h),
-	    LAMBDA_UNZIPPED_MAX);
+	log_error("%s: deno is %" PRIu64 " bytes (%s) unzipped, so the layer "
+	    "would exceed Lambda's limit of %llu bytes (250 MiB) unzipped for "
+	    "a function and all its layers together", s->what, s->size,
+	    log_human_size(s->size, h), LAMBDA_UNZIPPED_MAX);
 	return -1;
 }
 
