@@ -361,7 +361,7 @@ verdict_load(const struct options *o, const struct source *s,
 		log_verbose("%s: not a valid record; ignoring it", path);
 		goto out;
 	}
-	log_verbose("deno: checked before (%s); not inflating it again", path);
+	log_verbose("deno: checked before (%s); using that verdict", path);
 	rc = 0;
 out:
 	free(text);
@@ -855,25 +855,38 @@ outputs_abort(struct outputs *out)
 	memset(out, 0, sizeof(*out));
 }
 
-/* Renames everything into place, the manifest last. */
+/*
+ * Renames everything into place, the manifest last. When a rename fails,
+ * the files already renamed go too: no layer without its manifest.
+ */
 static int
-outputs_commit(struct outputs *out)
+outputs_commit(struct outputs *out, const struct build_result *b)
 {
-	int	rc = 0;
+	int	rc = -1;
 
-	if (out->layer != NULL && layer_zip_commit(out->layer) == -1)
-		rc = -1;
+	if (out->layer != NULL && layer_zip_commit(out->layer) == -1) {
+		out->layer = NULL;
+		goto out;
+	}
 	out->layer = NULL;
-	if (out->example != NULL && layer_zip_commit(out->example) == -1)
-		rc = -1;
+	if (out->example != NULL && layer_zip_commit(out->example) == -1) {
+		out->example = NULL;
+		goto undo;
+	}
 	out->example = NULL;
-	if (out->manifest != NULL && (rc == -1 ||
-	    outfile_commit(out->manifest) == -1)) {
-		if (rc == -1)
-			outfile_abort(out->manifest);
-		rc = -1;
+	if (out->manifest != NULL && outfile_commit(out->manifest) == -1) {
+		out->manifest = NULL;
+		goto undo;
 	}
 	out->manifest = NULL;
+	return 0;
+undo:
+	if (b->layer.path != NULL)
+		unlink(b->layer.path);
+	if (b->example.path != NULL)
+		unlink(b->example.path);
+out:
+	outputs_abort(out);
 	return rc;
 }
 
@@ -1054,7 +1067,7 @@ build(const struct options *o, struct build_result *b, int identify)
 	if (b->tmpdir == NULL && b->dir != NULL &&
 	    write_manifest(o, &s, b, &out) == -1)
 		goto out;
-	if (outputs_commit(&out) == -1)
+	if (outputs_commit(&out, b) == -1)
 		goto out;
 	if (b->layer.path != NULL)
 		report(b, &b->layer);
