@@ -474,13 +474,8 @@ str_field(const struct doc *d, const char *key)
 	return v != NULL && doc_type(v) == DOC_STR ? doc_str_val(v) : NULL;
 }
 
-/*
- * Credentials in a JSON reply (credential_process, container, instance
- * metadata); token_key names the session token's field. what names the
- * source in messages; no value is ever printed.
- */
-static int
-from_json(const char *text, size_t len, const char *what,
+int
+aws_credentials_from_json(const char *text, size_t len, const char *what,
     const char *token_key, int process, struct aws_credentials *cr)
 {
 	struct doc	*d;
@@ -776,7 +771,8 @@ from_process(const struct aws_config *c, struct aws_credentials *cr)
 		    WEXITSTATUS(status), *said != '\0' ? ": " : "", said);
 		goto out;
 	}
-	rc = from_json(out.data, out.len, what, "SessionToken", 1, cr);
+	rc = aws_credentials_from_json(out.data, out.len, what, "SessionToken",
+	    1, cr);
 out:
 	if (out.data != NULL)
 		explicit_bzero(out.data, out.len);
@@ -919,8 +915,8 @@ from_container(struct http *h, struct aws_credentials *cr)
 	req.body_max = 64 * 1024;
 	if (http_do(h, &req, &resp) == 0) {
 		if (resp.status == 200)
-			rc = from_json(resp.body.data, resp.body.len, what,
-			    "Token", 0, cr);
+			rc = aws_credentials_from_json(resp.body.data,
+			    resp.body.len, what, "Token", 0, cr);
 		else
 			http_report_status(&resp, "container credentials");
 	}
@@ -1013,7 +1009,8 @@ from_imds(struct http *h, struct aws_credentials *cr)
 	what = xasprintf("EC2 instance metadata (role %s)", role);
 	switch (imds(h, HTTP_GET, url, &hd, &body)) {
 	case 0:
-		rc = from_json(body.data, body.len, what, "Token", 0, cr);
+		rc = aws_credentials_from_json(body.data, body.len, what, "Token",
+		    0, cr);
 		break;
 	case 1:
 		log_error("%s: the role's credentials are not available", what);

@@ -34,6 +34,8 @@
 #ifndef CFNGEN_AWS_CONFIG_H
 #define CFNGEN_AWS_CONFIG_H
 
+#include <stddef.h>
+
 struct http;
 struct aws_config;
 
@@ -72,6 +74,17 @@ const char	*aws_config_endpoint(const struct aws_config *,
 int	aws_credentials_load(const struct aws_config *, struct http *,
 	    struct aws_credentials *);
 void	aws_credentials_free(struct aws_credentials *);
+
+/*
+ * Credentials in a JSON reply (credential_process when process is set,
+ * container, instance metadata); token_key names the session token's field
+ * ("SessionToken", "Token"). what names the source in messages; no value
+ * is ever printed. -1 (reported) when the reply is not usable. Exposed for
+ * the fuzzer.
+ */
+int	aws_credentials_from_json(const char *text, size_t len,
+	    const char *what, const char *token_key, int process,
+	    struct aws_credentials *);
 
 /*
  * Splits a command line the way a POSIX shell would split words (and as
