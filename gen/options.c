@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "log.h"
 #include "options.h"
 #include "outfile.h"
@@ -533,6 +534,11 @@ set_prefix(struct options *o, const char *flag, const char *v)
 			log_usage("%s: control character in key prefix", flag);
 			return -1;
 		}
+	/* S3 keys are UTF-8, and so are the templates that name them. */
+	if (!doc_utf8_valid(v, n)) {
+		log_usage("%s: key prefix is not valid UTF-8", flag);
+		return -1;
+	}
 	replace(&o->prefix, v);
 	return 0;
 }
@@ -965,6 +971,10 @@ check_combinations(struct options *o)
 	}
 	if (o->check != NULL && stat(o->check, &st) == -1) {
 		log_usage("--check %s: %s", o->check, strerror(errno));
+		return -1;
+	}
+	if (o->check != NULL && S_ISDIR(st.st_mode)) {
+		log_usage("--check %s: is a directory", o->check);
 		return -1;
 	}
 	if (o->output != NULL && strcmp(o->output, "-") != 0 &&
