@@ -892,26 +892,25 @@ out:
 
 /*
  * The identity of a build: everything the layer zip's bytes depend on
- * (the Deno, the cfngen binary with its embedded runtime, libzip and
- * zlib), and the checks that passed for it.
+ * (the Deno; this very cfngen binary, which holds the runtime it embeds;
+ * libzip and zlib), and the checks that passed for it.
  */
 static char *
 build_key(const struct options *o, const struct source *s)
 {
+	struct stat	 st;
 	unsigned char	 md[SHA256_LEN];
-	char		 exe[SHA256_HEX_LEN + 1];
-	char		*text, *libs, *key;
-	uint64_t	 size;
+	char		*exe, *text, *libs, *key;
 
-	if (access("/proc/self/exe", R_OK) == -1 ||
-	    sha256_file("/proc/self/exe", md, &size) == -1)
+	if (stat("/proc/self/exe", &st) == -1)
 		return NULL;
-	hex_encode(md, SHA256_LEN, exe);
+	exe = digest_record_name(&st);
 	libs = layer_zip_libraries();
 	text = xasprintf("cfngen-build 1\ncfngen %s %s\n%s\ndeno %s %s\n"
 	    "arch %s\nruntime %s\n", PACKAGE_VERSION, exe, libs,
 	    s->zip != NULL ? "zip" : "bin", s->sha256,
 	    arch_lambda_name(o->arch), runtime_name(o->runtime));
+	free(exe);
 	sha256_buf(text, strlen(text), md);
 	key = xmalloc(SHA256_HEX_LEN + 1);
 	hex_encode(md, SHA256_LEN, key);
