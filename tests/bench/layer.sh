@@ -21,6 +21,7 @@ set -u
 
 test_tmpdir
 test_deps
+[ -x /usr/bin/time ] || { echo "/usr/bin/time not found: apt-get install time" >&2; exit 1; }
 for tool in unzip zip; do
 	command -v "$tool" >/dev/null ||
 	    { echo "$tool not found: apt-get install $tool" >&2; exit 1; }
@@ -36,14 +37,16 @@ layer = "deno-layer-x86_64-v2.9.5.zip"
 
 
 def run(argv, cwd=None):
-    """Wall time and peak RSS (kB) of one child process."""
+    """Wall time and peak RSS (kB, from /usr/bin/time) of one command;
+    cp and cfngen alike run under /usr/bin/time."""
+    rss = os.path.join(tmp, "rss")
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss] + argv,
+                       cwd=cwd, stdout=subprocess.DEVNULL)
     t = time.perf_counter() - t0
-    if status != 0:
-        sys.exit("%s failed (status %d)" % (" ".join(argv), status))
-    return t, ru.ru_maxrss
+    if p.returncode != 0:
+        sys.exit("%s failed (status %d)" % (" ".join(argv), p.returncode))
+    return t, int(open(rss).read().split()[-1])
 
 
 def fresh(path):
