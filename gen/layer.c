@@ -705,6 +705,8 @@ struct layer_zip {
 	zip_t		*za;
 	struct sink	 sink;
 	int		 finished;
+	uint64_t	 deflating;	/* bytes of files to deflate */
+	char		*label;		/* progress: the first of them */
 };
 
 struct layer_zip *
@@ -803,6 +805,13 @@ int
 layer_zip_add_file(struct layer_zip *z, const char *name, const char *path,
     unsigned int mode)
 {
+	struct stat	st;
+
+	/* Deflating 100 MB takes seconds: layer_zip_finish shows progress. */
+	if (stat(path, &st) == 0)
+		z->deflating += (uint64_t)st.st_size;
+	if (z->label == NULL)
+		z->label = xasprintf("%s: deflating", name);
 	return add_source(z, name, zip_source_file(z->za, path, 0, -1), mode,
 	    6);
 }
@@ -861,14 +870,40 @@ out:
 	return rc;
 }
 
+struct finish_progress {
+	struct progress	*p;
+	uint64_t	 total;
+};
+
+static void
+finish_progress(zip_t *za, double done, void *arg)
+{
+	struct finish_progress	*fp = arg;
+
+	progress_update(fp->p, (uint64_t)(done * (double)fp->total));
+}
+
 int
 layer_zip_finish(struct layer_zip *z, uint64_t *size,
     unsigned char sha256[SHA256_LEN])
 {
+	struct finish_progress	fp;
+
+	memset(&fp, 0, sizeof(fp));
+	if (z->deflating > 0) {
+		fp.total = z->deflating;
+		if ((fp.p = progress_start(z->label, fp.total)) != NULL)
+			zip_register_progress_callback_with_state(z->za, 0.001,
+			    finish_progress, NULL, &fp);
+	}
 	if (zip_close(z->za) == -1) {
 		log_error("%s: %s", z->path, zip_strerror(z->za));
+		progress_end(fp.p, 0);
 		return -1;
 	}
+	if (fp.p != NULL)
+		progress_update(fp.p, fp.total);
+	progress_end(fp.p, 1);
 	z->za = NULL;
 	z->finished = 1;
 	*size = z->sink.end;
@@ -906,6 +941,7 @@ layer_zip_abort(struct layer_zip *z)
 		zip_discard(z->za);
 	outfile_abort(z->of);
 	zip_error_fini(&z->sink.error);
+	free(z->label);
 	free(z->path);
 	free(z);
 }
