@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/a.handler.
+export const handler = () => "a.js";

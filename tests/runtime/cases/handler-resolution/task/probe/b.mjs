@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/b.handler.
+export const handler = () => "b.mjs";

@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/c.handler.
+export const handler = () => "c.mjs";

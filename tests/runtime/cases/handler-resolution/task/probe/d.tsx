@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/d.handler.
+export const handler = () => "d.tsx";

@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/e.handler.
+export const handler = () => "e.tsx";

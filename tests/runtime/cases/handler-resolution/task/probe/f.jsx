@@ -1,0 +1,2 @@
+// Probed for _HANDLER=probe/f.handler.
+export const handler = () => "f.jsx";

@@ -1,0 +1,1 @@
+export const greeting = (name: string) => `hello ${name} from the import map`;

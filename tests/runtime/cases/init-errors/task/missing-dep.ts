@@ -1,0 +1,3 @@
+// Imports a module that does not exist.
+import { value } from "./not-there.ts";
+export const handler = () => value;

@@ -1,0 +1,4 @@
+// Does not compile.
+export function handler( {
+  return 1;
+}

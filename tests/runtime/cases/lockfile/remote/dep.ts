@@ -1,0 +1,1 @@
+export const origin = "a remote module";
