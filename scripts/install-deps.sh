@@ -7,7 +7,7 @@ pkgs="build-essential autoconf automake pkg-config
 	libisal-dev
 	zip unzip ca-certificates nodejs npm python3
 	awscli qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
-	clang libclang-rt-14-dev valgrind hyperfine"
+	clang libclang-rt-14-dev valgrind hyperfine shellcheck dash time"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -9,8 +9,12 @@ set -u
 : "${CFNGEN:?run through make bench}"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for b in "$top_srcdir"/tests/bench/${CFNGEN_BENCH:-*}.sh; do
-	case $b in */report.sh) continue ;; esac
+for b in "$top_srcdir"/tests/bench/${CFNGEN_BENCH:-*}.sh \
+    "$top_srcdir"/tests/runtime/bench.sh; do
+	case $b in
+	*/report.sh) continue ;;
+	*/runtime/bench.sh) [ -z "${CFNGEN_BENCH:-}" ] || [ "$CFNGEN_BENCH" = runtime ] || continue ;;
+	esac
 	echo "running ${b##*/}..." >&2
 	if ! sh "$b" >"$out.one" 2>"$out.err"; then
 		echo "${b##*/} failed:" >&2
