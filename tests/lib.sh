@@ -134,3 +134,20 @@ PY
 leftovers() {
 	find "$1" -name '.*.tmp.*' 2>/dev/null
 }
+
+# fault_shim: builds tests/fault/faultinject.c into $T and sets FAULT_SHIM
+# to the library for LD_PRELOAD (and lets ASan builds accept it). Returns
+# 1, after a failed check naming what to install, when it cannot.
+fault_shim() {
+	FAULT_SHIM=$T/faultinject.so
+	[ -f "$FAULT_SHIM" ] && return 0
+	need cc gcc || return 1
+	if ! cc -shared -fPIC -o "$FAULT_SHIM" \
+	    "$top_srcdir/tests/fault/faultinject.c" -ldl 2>"$T/faultinject.err"; then
+		tap_not_ok "the fault-injection shim builds" "$(cat "$T/faultinject.err")"
+		return 1
+	fi
+	# An ASan runtime would otherwise insist on coming first.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	export ASAN_OPTIONS
+}

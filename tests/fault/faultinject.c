@@ -5,11 +5,12 @@
  *   FAULT_NTH    fail the Nth such call (1-based); later calls succeed
  *   FAULT_ERRNO  ENOSPC (default), EIO, EDQUOT, EACCES or EROFS
  *
- * Only calls on regular files count (write, fsync, close, ftruncate), so
- * diagnostics on stderr and pipes are left alone; rename, open and mkstemp
- * count every call. When the fault fires a line goes to stderr as
- * "faultinject: <call> #N -> <errno name>" so a test can tell the fault
- * was reached. FAULT_LOG=1 instead reports every counted call (to find N).
+ * Only calls on regular files open for writing count (write, fsync,
+ * close, ftruncate), so diagnostics, pipes and inputs are left alone;
+ * rename and mkstemp count every call. When the fault fires a line goes to
+ * stderr as "faultinject: <call> #N -> <errno name> <path>" so a test can
+ * tell the fault was reached, and where. FAULT_LOG=1 instead reports every
+ * counted call, with its path (to find N).
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,37 +51,50 @@ say(const char *msg)
 	(void)!write(2, msg, strlen(msg));
 }
 
-/* 1 when this call of name is the one to fail. */
+/* 1 when this call of name, on path, is the one to fail. */
 static int
-fire(const char *name)
+fire(const char *name, const char *path)
 {
 	const char	*call = getenv("FAULT_CALL");
 	const char	*nth = getenv("FAULT_NTH");
-	char		 line[128];
+	char		 line[PATH_MAX + 128];
 	int		 n;
 
 	if (call == NULL || strcmp(call, name) != 0)
 		return 0;
 	n = __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST);
 	if (getenv("FAULT_LOG") != NULL) {
-		snprintf(line, sizeof(line), "faultinject: %s #%d\n", name, n);
+		snprintf(line, sizeof(line), "faultinject: %s #%d %s\n", name,
+		    n, path);
 		say(line);
 		return 0;
 	}
 	if (nth == NULL || atoi(nth) != n)
 		return 0;
-	snprintf(line, sizeof(line), "faultinject: %s #%d -> %s\n", name, n,
-	    getenv("FAULT_ERRNO") ? getenv("FAULT_ERRNO") : "ENOSPC");
+	snprintf(line, sizeof(line), "faultinject: %s #%d -> %s %s\n", name,
+	    n, getenv("FAULT_ERRNO") ? getenv("FAULT_ERRNO") : "ENOSPC", path);
 	say(line);
 	return 1;
 }
 
+/* A regular file open for writing; its path goes to *path. */
 static int
-regular(int fd)
+written(int fd, char path[PATH_MAX])
 {
 	struct stat	st;
+	char		link[64];
+	ssize_t		n;
+	int		fl;
 
-	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (fd <= 2 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 || (fl & O_ACCMODE) == O_RDONLY)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, path, PATH_MAX - 1)) < 0)
+		n = 0;
+	path[n] = '\0';
+	return 1;
 }
 
 #define REAL(ret, name, args) \
@@ -90,8 +105,10 @@ regular(int fd)
 ssize_t
 write(int fd, const void *p, size_t n)
 {
+	char	path[PATH_MAX];
+
 	REAL(ssize_t, write, (int, const void *, size_t));
-	if (fd > 2 && regular(fd) && fire("write")) {
+	if (written(fd, path) && fire("write", path)) {
 		errno = errno_value();
 		return -1;
 	}
@@ -102,7 +119,7 @@ int
 rename(const char *from, const char *to)
 {
 	REAL(int, rename, (const char *, const char *));
-	if (fire("rename")) {
+	if (fire("rename", to)) {
 		errno = errno_value();
 		return -1;
 	}
@@ -112,8 +129,10 @@ rename(const char *from, const char *to)
 int
 fsync(int fd)
 {
+	char	path[PATH_MAX];
+
 	REAL(int, fsync, (int));
-	if (regular(fd) && fire("fsync")) {
+	if (written(fd, path) && fire("fsync", path)) {
 		errno = errno_value();
 		return -1;
 	}
@@ -123,8 +142,10 @@ fsync(int fd)
 int
 close(int fd)
 {
+	char	path[PATH_MAX];
+
 	REAL(int, close, (int));
-	if (fd > 2 && regular(fd) && fire("close")) {
+	if (written(fd, path) && fire("close", path)) {
 		real_close(fd);
 		errno = errno_value();
 		return -1;
@@ -135,8 +156,10 @@ close(int fd)
 int
 ftruncate(int fd, off_t len)
 {
+	char	path[PATH_MAX];
+
 	REAL(int, ftruncate, (int, off_t));
-	if (regular(fd) && fire("ftruncate")) {
+	if (written(fd, path) && fire("ftruncate", path)) {
 		errno = errno_value();
 		return -1;
 	}
@@ -147,7 +170,7 @@ int
 mkostemp(char *tmpl, int flags)
 {
 	REAL(int, mkostemp, (char *, int));
-	if (fire("mkstemp")) {
+	if (fire("mkstemp", tmpl)) {
 		errno = errno_value();
 		return -1;
 	}
@@ -158,7 +181,7 @@ int
 mkstemp(char *tmpl)
 {
 	REAL(int, mkstemp, (char *));
-	if (fire("mkstemp")) {
+	if (fire("mkstemp", tmpl)) {
 		errno = errno_value();
 		return -1;
 	}
