@@ -229,15 +229,39 @@ static void
 record_write(const char *cache, const char *sub, const char *name,
     const char *text)
 {
-	char	*dir, *path;
+	char	*dir, *path, *tmp = NULL;
+	int	 fd = -1, slot = -1, e;
 
 	dir = xasprintf("%s/%s", cache, sub);
 	path = xasprintf("%s/%s", dir, name);
+	/*
+	 * Not outfile_put(): losing a record is no failure of the run, so it
+	 * is a warning, and a torn record after a crash is simply ignored.
+	 */
 	if (make_dirs(dir) == -1)
-		log_verbose("%s: cannot create it; not remembering %s", dir,
-		    name);
-	else if (outfile_put(path, text, strlen(text), 0644) == 0)
-		log_verbose("%s: written", path);
+		goto fail;
+	tmp = xasprintf("%s/.%s.tmp.XXXXXX", dir, name);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		goto fail;
+	slot = cleanup_register(tmp);
+	if (write_all(fd, text, strlen(text)) == -1)
+		goto fail;
+	e = close(fd);
+	fd = -1;
+	if (e == -1 || rename(tmp, path) == -1)
+		goto fail;
+	log_verbose("%s: written", path);
+	goto out;
+fail:
+	e = errno;
+	log_warn("%s: not remembered in the cache: %s", path, strerror(e));
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+out:
+	cleanup_unregister(slot);
+	free(tmp);
 	free(path);
 	free(dir);
 }
