@@ -689,6 +689,8 @@ prepare_dir(const struct options *o, struct build_result *b, int *created)
 		}
 		b->tmpdir = t;
 		b->dir = xstrdup(t);
+		/* Removed on SIGINT/SIGTERM too, with what it holds then. */
+		b->tmp_slots[0] = cleanup_register(t) + 1;
 		return 0;
 	}
 	b->dir = xstrdup(o->out_dir != NULL ? o->out_dir : DEFAULT_OUT_DIR);
@@ -1092,6 +1094,12 @@ build(const struct options *o, struct build_result *b, int identify)
 		goto out;
 	if (outputs_commit(&out, b) == -1)
 		goto out;
+	if (b->tmpdir != NULL) {
+		if (b->layer.path != NULL)
+			b->tmp_slots[1] = cleanup_register(b->layer.path) + 1;
+		if (b->example.path != NULL)
+			b->tmp_slots[2] = cleanup_register(b->example.path) + 1;
+	}
 	if (b->layer.path != NULL)
 		report(b, &b->layer);
 	if (b->has_example)
@@ -1102,7 +1110,7 @@ build(const struct options *o, struct build_result *b, int identify)
 out:
 	inspect_cancel(&t);
 	outputs_abort(&out);
-	if (rc == -1 && created)
+	if (rc == -1 && (created || b->tmpdir != NULL))
 		rmdir(b->dir);
 	artifact_free(&known, 0);
 	free(key);
@@ -1125,12 +1133,16 @@ artifacts_identify(const struct options *o, struct build_result *b)
 void
 artifacts_free(struct build_result *b)
 {
+	int	i;
+
 	if (b == NULL)
 		return;
 	artifact_free(&b->layer, b->tmpdir != NULL);
 	artifact_free(&b->example, b->tmpdir != NULL);
 	if (b->tmpdir != NULL)
 		rmdir(b->tmpdir);
+	for (i = 0; i < 3; i++)
+		cleanup_unregister(b->tmp_slots[i] - 1);
 	free(b->tmpdir);
 	free(b->dir);
 	free(b->deno_version);

@@ -44,6 +44,8 @@ struct build_result {
 	char		*deno_sha256;	/* of the Deno zip (or binary) built from */
 	char		*dir;		/* where the artifacts are */
 	char		*tmpdir;	/* private directory, or NULL */
+	/* (artifacts.c's) cleanup slots + 1 of tmpdir and its zips, or 0 */
+	int		 tmp_slots[3];
 };
 
 /* Lambda's limit on a function and all its layers, unzipped (250 MiB). */

@@ -28,6 +28,10 @@ cleanup_handler(int sig)
 	for (i = 0; i < CLEANUP_SLOTS; i++)
 		if (cleanup_paths[i] != NULL)
 			unlink(cleanup_paths[i]);
+	/* Then the private directories that held them. */
+	for (i = 0; i < CLEANUP_SLOTS; i++)
+		if (cleanup_paths[i] != NULL)
+			rmdir(cleanup_paths[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -17,7 +17,11 @@ struct outfile;
 
 /* Install the handlers that remove registered temporary files. */
 void		 cleanup_init(void);
-/* Remember path (copied) for removal on a fatal signal; returns a slot or -1. */
+/*
+ * Remember path (copied) for removal on a fatal signal; returns a slot or
+ * -1. A directory (a private temporary one) is removed after the files,
+ * when they have emptied it.
+ */
 int		 cleanup_register(const char *path);
 void		 cleanup_unregister(int slot);
 
