@@ -242,10 +242,10 @@ main(int argc, char *argv[])
 	} else
 		status = rc == 1 ? 0 : 2;
 	options_free(&o);
-	if (fclose(stdout) != 0) {
+	/* A failed write to stdout was reported where it happened. */
+	if (fclose(stdout) != 0 && status == 0) {
 		log_error("stdout: %s", strerror(errno));
-		if (status == 0)
-			status = 1;
+		status = 1;
 	}
 	return status;
 }
