@@ -25,6 +25,7 @@
 #include "deno_source.h"
 #include "digest.h"
 #include "http.h"
+#include "layer.h"
 #include "log.h"
 #include "outfile.h"
 #include "sumfile.h"
@@ -33,7 +34,6 @@
 #define LATEST_URL_DEFAULT	"https://dl.deno.land/release-latest.txt"
 #define SUMFILE_MAX		(64 * 1024)
 #define VERIFIED_MAX		1024
-#define ZIP_CD_MAX		(16 * 1024 * 1024)
 #define WRITEBACK_STEP		(4 * 1024 * 1024)
 #define HASH_CHUNK		(1024 * 1024)
 
@@ -270,128 +270,6 @@ dir_writable(const char *dir)
 	unlink(probe);
 	free(probe);
 	return 0;
-}
-
-static uint32_t
-le16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return le16(p) | le16(p + 2) << 16;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static int
-read_at(int fd, void *buf, size_t n, uint64_t off)
-{
-	ssize_t	r;
-	size_t	done = 0;
-
-	while (done < n) {
-		r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		done += (size_t)r;
-	}
-	return 0;
-}
-
-/*
- * A cheap look at the downloaded file's zip structure: a local header at
- * the start, the end-of-central-directory record (zip64 too), and a
- * central directory that fits in the file and names "deno". A body that
- * matches its checksum can still be an error page published by mistake.
- * Returns 0, or -1 with *why set to a static explanation.
- */
-static int
-zip_check(int fd, uint64_t size, const char **why)
-{
-	unsigned char	 head[4], z64[56], *tail = NULL, *cd = NULL, *e;
-	uint64_t	 tail_len, eocd = 0, cd_off, cd_size, entries, i;
-	size_t		 pos;
-	int		 found = 0, rc = -1, have_eocd = 0;
-
-	*why = "not a zip archive";
-	if (size < 22 || read_at(fd, head, 4, 0) == -1 ||
-	    memcmp(head, "PK\3\4", 4) != 0)
-		goto out;
-	tail_len = size < 65535 + 22 ? size : 65535 + 22;
-	tail = xmalloc((size_t)tail_len);
-	if (read_at(fd, tail, (size_t)tail_len, size - tail_len) == -1)
-		goto out;
-	for (pos = (size_t)tail_len - 22;; pos--) {
-		if (memcmp(tail + pos, "PK\5\6", 4) == 0 &&
-		    pos + 22 + le16(tail + pos + 20) == tail_len) {
-			eocd = size - tail_len + pos;
-			have_eocd = 1;
-			break;
-		}
-		if (pos == 0)
-			break;
-	}
-	*why = "not a zip archive (no end of central directory)";
-	if (!have_eocd)
-		goto out;
-	e = tail + (eocd - (size - tail_len));
-	entries = le16(e + 10);
-	cd_size = le32(e + 12);
-	cd_off = le32(e + 16);
-	if (entries == 0xffff || cd_size == 0xffffffff ||
-	    cd_off == 0xffffffff) {
-		*why = "damaged zip64 archive";
-		if (eocd < 20 || read_at(fd, z64, 20, eocd - 20) == -1 ||
-		    memcmp(z64, "PK\6\7", 4) != 0)
-			goto out;
-		i = le64(z64 + 8);
-		if (i + 56 > eocd || read_at(fd, z64, 56, i) == -1 ||
-		    memcmp(z64, "PK\6\6", 4) != 0)
-			goto out;
-		entries = le64(z64 + 32);
-		cd_size = le64(z64 + 40);
-		cd_off = le64(z64 + 48);
-		eocd = i;
-	}
-	*why = "damaged zip archive (central directory out of bounds)";
-	if (cd_size > ZIP_CD_MAX || cd_off > eocd || cd_size > eocd - cd_off)
-		goto out;
-	cd = xmalloc((size_t)cd_size + 1);
-	if (read_at(fd, cd, (size_t)cd_size, cd_off) == -1)
-		goto out;
-	*why = "damaged zip archive (central directory)";
-	for (pos = 0, i = 0; i < entries; i++) {
-		uint32_t nlen, xlen, clen;
-
-		if (cd_size - pos < 46 || memcmp(cd + pos, "PK\1\2", 4) != 0)
-			goto out;
-		nlen = le16(cd + pos + 28);
-		xlen = le16(cd + pos + 30);
-		clen = le16(cd + pos + 32);
-		if (cd_size - pos - 46 < (uint64_t)nlen + xlen + clen)
-			goto out;
-		if (nlen == 4 && memcmp(cd + pos + 46, "deno", 4) == 0)
-			found = 1;
-		pos += 46 + nlen + xlen + clen;
-	}
-	*why = "the zip archive holds no \"deno\"";
-	if (!found)
-		goto out;
-	*why = NULL;
-	rc = 0;
-out:
-	free(tail);
-	free(cd);
-	return rc;
 }
 
 static char *
@@ -657,7 +535,9 @@ download(struct http *h, struct release *r, const char *dir, int record)
 		    r->sha256, (unsigned long long)s.size);
 		goto out;
 	}
-	if (zip_check(s.fd, s.size, &why) == -1) {
+	/* A body that matches its checksum can still be an error page
+	 * published by mistake. */
+	if (layer_zip_probe(s.path, &why) == -1) {
 		log_error("%s: %s, although its checksum matches; the server "
 		    "sent something else under that name", r->asset, why);
 		goto out;

@@ -110,6 +110,18 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 	HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len);
 }
 
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 hex_encode(const unsigned char *p, size_t n, char *out)
 {

@@ -27,6 +27,8 @@ int		 sha256_file(const char *path, unsigned char out[SHA256_LEN],
 void		 hmac_sha256(const void *key, size_t keylen, const void *msg,
 		    size_t msglen, unsigned char out[SHA256_LEN]);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int		 hex_digit(int c);
 /* Lowercase hex; out holds 2*n+1 bytes. */
 void		 hex_encode(const unsigned char *, size_t n, char *out);
 /* Standard base64 with padding; returns a new string (caller frees). */

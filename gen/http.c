@@ -476,8 +476,8 @@ env_long(const char *name, long def)
 	return n;
 }
 
-static const char *
-method_name(enum http_method m)
+const char *
+http_method_name(enum http_method m)
 {
 	switch (m) {
 	case HTTP_HEAD:
@@ -715,7 +715,7 @@ http_do(struct http *h, const struct http_request *reqin,
 		    x.delivered : 0;
 		buf_reset(&resp->body);
 		resp->attempts = attempt;
-		log_verbose("%s %s%s", method_name(req.method), url,
+		log_verbose("%s %s%s", http_method_name(req.method), url,
 		    x.range_from > 0 ? " (resuming)" : "");
 		curl_slist_free_all(headers);
 		headers = header_list(&req, &x);

@@ -51,6 +51,9 @@ enum http_method {
 	HTTP_POST
 };
 
+/* "GET", "HEAD", ...: static. */
+const char	*http_method_name(enum http_method);
+
 struct http_header {
 	const char	*name;		/* "x-amz-date" */
 	const char	*value;

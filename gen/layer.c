@@ -177,6 +177,26 @@ out:
 	return rc;
 }
 
+int
+layer_zip_probe(const char *path, const char **why)
+{
+	zip_t	*za;
+	int	 err, rc = -1;
+
+	if ((za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err)) == NULL) {
+		*why = err == ZIP_ER_NOZIP ? "not a zip archive" :
+		    err == ZIP_ER_OPEN || err == ZIP_ER_READ ?
+		    "cannot be read as a zip archive" : "a damaged zip archive";
+		return -1;
+	}
+	if (zip_name_locate(za, "deno", 0) < 0)
+		*why = "the zip archive holds no \"deno\"";
+	else
+		rc = 0;
+	zip_discard(za);
+	return rc;
+}
+
 struct layer_input *
 layer_input_open(const char *path, const char *name, const char *what)
 {

@@ -49,6 +49,12 @@ int			 layer_input_inflate(struct layer_input *,
 			    int (*fn)(void *, uint64_t off, const void *,
 			    size_t), void *arg, char **err);
 void			 layer_input_close(struct layer_input *);
+/*
+ * Whether path is a consistent zip holding "deno", as a Deno release zip
+ * does, for files cfngen did not choose (a download). Reports nothing: 0,
+ * or -1 with *why set to a static explanation.
+ */
+int			 layer_zip_probe(const char *path, const char **why);
 
 struct layer_zip;
 

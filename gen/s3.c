@@ -154,21 +154,6 @@ s3_target(struct call *c, const char *bucket, const char *key)
 	buf_free(&path);
 }
 
-static const char *
-method_name(enum http_method m)
-{
-	switch (m) {
-	case HTTP_HEAD:
-		return "HEAD";
-	case HTTP_PUT:
-		return "PUT";
-	case HTTP_POST:
-		return "POST";
-	default:
-		return "GET";
-	}
-}
-
 /* Signs the request for this attempt (http_prepare_fn). */
 static int
 prepare(void *arg, struct http_request *req, int attempt)
@@ -195,7 +180,7 @@ prepare(void *arg, struct http_request *req, int attempt)
 		    cr->session_token };
 	for (i = 0; i < c->nextra; i++)
 		sh[n++] = c->extra[i];
-	sr = (struct sigv4_request){ method_name(c->method), c->path, c->query,
+	sr = (struct sigv4_request){ http_method_name(c->method), c->path, c->query,
 	    sh, n, c->payload_sha256 };
 	scope.region = c->region;
 	scope.service = c->service;
@@ -326,14 +311,14 @@ report(const struct call *c, const struct http_response *resp,
 	    xasprintf(", request id %s", e.request_id) : xstrdup("");
 	if (e.code != NULL)
 		log_error("%s: %s: %s%s%s (HTTP %ld%s%s)%s%s", c->what,
-		    method_name(c->method), e.code,
+		    http_method_name(c->method), e.code,
 		    e.message != NULL && *e.message != '\0' ? ": " : "",
 		    e.message != NULL ? e.message : "", resp->status, rid,
 		    resp->attempts > 1 ? ", after retries" : "",
 		    hint != NULL ? "; " : "", hint != NULL ? hint : "");
 	else
 		log_error("%s: %s: HTTP %ld %s%s%s%s%s", c->what,
-		    method_name(c->method), resp->status,
+		    http_method_name(c->method), resp->status,
 		    http_status_text(resp->status), rid,
 		    resp->attempts > 1 ? " (gave up after retries)" : "",
 		    hint != NULL ? "; " : "", hint != NULL ? hint : "");

@@ -60,18 +60,6 @@ sigv4_uri_encode(struct buf *b, const char *s, size_t n, int keep_slash)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes %XX (a '%' not followed by two hex digits stays as it is) and
  * encodes the result again, so a query given raw or encoded signs alike.
@@ -89,8 +77,8 @@ reencode(const char *s, size_t n)
 		int	c = (unsigned char)s[i];
 
 		if (c == '%' && i + 2 < n &&
-		    hexval(s[i + 1]) != -1 && hexval(s[i + 2]) != -1) {
-			c = hexval(s[i + 1]) << 4 | hexval(s[i + 2]);
+		    hex_digit(s[i + 1]) != -1 && hex_digit(s[i + 2]) != -1) {
+			c = hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]);
 			i += 2;
 		}
 		if (buf_addc(&raw, c) == -1)

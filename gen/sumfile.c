@@ -5,18 +5,6 @@
 #include "sumfile.h"
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 fail(struct sumfile_error *err, int line, const char *what)
 {
 	err->line = line;
@@ -62,10 +50,10 @@ sumfile_find(const char *text, size_t len, const char *name,
 			return fail(err, line, "expected 64 hexadecimal digits, "
 			    "two spaces and a file name");
 		for (i = 0; i < SHA256_HEX_LEN; i++) {
-			if (hexval((unsigned char)p[i]) == -1)
+			if (hex_digit((unsigned char)p[i]) == -1)
 				return fail(err, line, "expected 64 "
 				    "hexadecimal digits at the start");
-			digest[i] = "0123456789abcdef"[hexval((unsigned char)p[i])];
+			digest[i] = "0123456789abcdef"[hex_digit((unsigned char)p[i])];
 		}
 		digest[SHA256_HEX_LEN] = '\0';
 		if (p[i] != ' ')
