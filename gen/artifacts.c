@@ -1,14 +1,15 @@
 /*
  * Builds the layer zip (and the example's): finds the Deno, checks what
  * its binary needs against --arch and --runtime, then writes the zips and
- * manifest.json under temporary names and renames them into place only
- * when everything has succeeded.
+ * manifest.json into an output set (outfile.h) that lands in the output
+ * directory only with artifacts_commit(), once the templates have joined
+ * it.
  *
  * A first build from a release zip inflates its deno in a second thread
- * (the checks need the ELF tables) while the main thread copies the
- * compressed entry into the layer; the verdict is remembered per SHA-256,
- * and the layer's own SHA-256 per set of inputs, so a repeated build is a
- * plain copy.
+ * (the checks need the ELF tables, and the version it carries) while the
+ * main thread copies the compressed entry into the layer; the verdict is
+ * remembered per SHA-256, and the layer's own SHA-256 per set of inputs,
+ * so a repeated build is a plain copy.
  */
 #include "config.h"
 
@@ -44,6 +45,8 @@
 #define AL2023_GLIBC	34	/* glibc 2.34 on Amazon Linux 2023 */
 #define RECORD_MAX	4096
 #define SCAN_PASSES	4
+#define VERSION_MAX	40	/* "2.9.5", "2.0.0-rc.1": without the v */
+#define READ_CHUNK	(1024 * 1024)
 
 /* The Deno a run builds from. */
 struct source {
@@ -58,13 +61,7 @@ struct source {
 struct verdict {
 	uint64_t	size;
 	struct elf_info	elf;
-};
-
-/* What is being written, until it is all committed. */
-struct outputs {
-	struct layer_zip	*layer;
-	struct layer_zip	*example;
-	struct outfile		*manifest;
+	char		version[VERSION_MAX + 2];	/* "v2.9.5", or "" */
 };
 
 static int
@@ -105,13 +102,13 @@ source_path(const struct source *s)
 	return s->in.bin_path != NULL ? s->in.bin_path : s->in.zip_path;
 }
 
-/* mkdir -p; 0 when path is a writable directory afterwards. */
+/* mkdir -p; 0 when path is a writable directory afterwards, else -1 and errno. */
 static int
 make_dirs(const char *path)
 {
 	struct stat	 st;
 	char		*p, *c;
-	int		 rc = 0;
+	int		 rc = 0, e;
 
 	p = xstrdup(path);
 	for (c = p + 1; rc == 0 && *c != '\0'; c++) {
@@ -124,10 +121,14 @@ make_dirs(const char *path)
 	}
 	if (rc == 0 && mkdir(p, 0777) == -1 && errno != EEXIST)
 		rc = -1;
-	if (rc == 0 && (stat(p, &st) == -1 || !S_ISDIR(st.st_mode) ||
-	    access(p, W_OK | X_OK) == -1))
+	if (rc == 0 && stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
 		rc = -1;
+	} else if (rc == 0 && access(p, W_OK | X_OK) == -1)
+		rc = -1;
+	e = errno;
 	free(p);
+	errno = e;
 	return rc;
 }
 
@@ -225,43 +226,27 @@ record_hex(const char *text, const char *key, char out[SHA256_HEX_LEN + 1])
 	return valid_sha256_hex(out);
 }
 
+/*
+ * A record is an optimisation: one that cannot be written costs time
+ * later, so it is a warning, and the run goes on.
+ */
 static void
 record_write(const char *cache, const char *sub, const char *name,
     const char *text)
 {
-	char	*dir, *path, *tmp = NULL;
-	int	 fd = -1, slot = -1, e;
+	char	*dir, *path;
+	int	 e;
 
 	dir = xasprintf("%s/%s", cache, sub);
 	path = xasprintf("%s/%s", dir, name);
-	/*
-	 * Not outfile_put(): losing a record is no failure of the run, so it
-	 * is a warning, and a torn record after a crash is simply ignored.
-	 */
 	if (make_dirs(dir) == -1)
-		goto fail;
-	tmp = xasprintf("%s/.%s.tmp.XXXXXX", dir, name);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
-		goto fail;
-	slot = cleanup_register(tmp);
-	if (write_all(fd, text, strlen(text)) == -1)
-		goto fail;
-	e = close(fd);
-	fd = -1;
-	if (e == -1 || rename(tmp, path) == -1)
-		goto fail;
-	log_verbose("%s: written", path);
-	goto out;
-fail:
-	e = errno;
-	log_warn("%s: not remembered in the cache: %s", path, strerror(e));
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL)
-		unlink(tmp);
-out:
-	cleanup_unregister(slot);
-	free(tmp);
+		e = errno;
+	else
+		e = outfile_put_quiet(path, text, strlen(text), 0644);
+	if (e != 0)
+		log_warn("%s: cache record not saved: %s", path, strerror(e));
+	else
+		log_verbose("%s: written", path);
 	free(path);
 	free(dir);
 }
@@ -361,6 +346,26 @@ source_digest(const struct options *o, struct source *s)
 	return 0;
 }
 
+/* "version v2.9.5" (or "version -": none found) into out. */
+static int
+record_version(const char *text, char out[VERSION_MAX + 2])
+{
+	const char	*v;
+	size_t		 n;
+
+	if ((v = record_get(text, "version", &n)) == NULL || n == 0 ||
+	    n > VERSION_MAX + 1)
+		return -1;
+	if (n == 1 && *v == '-') {
+		out[0] = '\0';
+		return 0;
+	}
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return *out == 'v' && valid_deno_version(out, NULL) == 0 &&
+	    strcmp(out, "latest") != 0 ? 0 : -1;
+}
+
 static int
 verdict_load(const struct options *o, const struct source *s,
     struct verdict *v)
@@ -372,7 +377,7 @@ verdict_load(const struct options *o, const struct source *s,
 	if ((text = record_read(path)) == NULL)
 		goto out;
 	memset(v, 0, sizeof(*v));
-	if (strncmp(text, "cfngen-verdict 1\n", 17) != 0 ||
+	if (strncmp(text, "cfngen-verdict 2\n", 17) != 0 ||
 	    record_u64(text, "size", UINT64_MAX, &v->size) == -1 ||
 	    record_int(text, "class", 64, &v->elf.elf_class) == -1 ||
 	    record_int(text, "big-endian", 1, &v->elf.big_endian) == -1 ||
@@ -381,6 +386,7 @@ verdict_load(const struct options *o, const struct source *s,
 	    record_int(text, "glibc-major", 99999, &v->elf.glibc_major) == -1 ||
 	    record_int(text, "glibc-minor", 99999, &v->elf.glibc_minor) == -1 ||
 	    record_int(text, "glibc-patch", 99999, &v->elf.glibc_patch) == -1 ||
+	    record_version(text, v->version) == -1 ||
 	    v->size != s->size) {
 		log_verbose("%s: not a valid record; ignoring it", path);
 		goto out;
@@ -399,11 +405,12 @@ verdict_save(const struct options *o, const struct source *s,
 {
 	char	*text;
 
-	text = xasprintf("cfngen-verdict 1\nsize %" PRIu64 "\nclass %d\n"
+	text = xasprintf("cfngen-verdict 2\nsize %" PRIu64 "\nclass %d\n"
 	    "big-endian %d\ntype %d\nmachine %d\nglibc-major %d\n"
-	    "glibc-minor %d\nglibc-patch %d\n", v->size, v->elf.elf_class,
-	    v->elf.big_endian, v->elf.type, v->elf.machine,
-	    v->elf.glibc_major, v->elf.glibc_minor, v->elf.glibc_patch);
+	    "glibc-minor %d\nglibc-patch %d\nversion %s\n", v->size,
+	    v->elf.elf_class, v->elf.big_endian, v->elf.type, v->elf.machine,
+	    v->elf.glibc_major, v->elf.glibc_minor, v->elf.glibc_patch,
+	    v->version[0] != '\0' ? v->version : "-");
 	record_write(o->cache_dir, "verdicts", s->sha256, text);
 	free(text);
 }
@@ -433,7 +440,160 @@ scan_status(const struct source *s, enum elf_status st, const char *why)
 	return -1;
 }
 
-/* Reads what the scan asks for from the binary, until it has a verdict. */
+/*
+ * The version a Deno binary carries. Its HTTP user agent is there twice
+ * in a row, short and long: "Deno/2.9.5" then "Deno/2.9.5+17fadf3" (in
+ * Deno 1.46 and 2.x alike); that pair, with a commit after the "+", gives
+ * the version. A binary without it, or with two different ones, has none
+ * that can be trusted. The bytes come as a stream, in order, in chunks
+ * (repeated ones are skipped): a pair that straddles two chunks is found
+ * in the tail kept from the one before.
+ */
+#define PAIR_MAX	(2 * (5 + VERSION_MAX) + 1 + 7)
+#define TAIL_LEN	128
+
+struct verscan {
+	uint64_t	next;		/* offset of the next byte not seen */
+	unsigned char	tail[2 * TAIL_LEN];
+	size_t		tail_len;
+	char		found[VERSION_MAX + 2];
+	int		conflict;
+};
+
+static int
+version_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
+}
+
+/*
+ * At p, "Deno/": 1 and the version in v when the pair is there, 0 when it
+ * is not, -1 when the n bytes at p end too soon to tell.
+ */
+static int
+version_pair(const unsigned char *p, size_t n, char v[VERSION_MAX + 1])
+{
+	const unsigned char	*s = p + 5, *long_form;
+	unsigned char		 c;
+	size_t			 len, i;
+
+	for (len = 0; len <= VERSION_MAX; len++) {
+		if (5 + len + 5 > n)
+			return -1;
+		if (memcmp(s + len, "Deno/", 5) == 0)
+			break;
+		if (!version_char(s[len]))
+			return 0;
+	}
+	if (len == 0 || len > VERSION_MAX || s[0] < '0' || s[0] > '9')
+		return 0;
+	/* "Deno/" version "Deno/" version "+" commit */
+	if (5 + len + 5 + len + 1 + 7 > n)
+		return -1;
+	long_form = s + len + 5;
+	if (memcmp(long_form, s, len) != 0 || long_form[len] != '+')
+		return 0;
+	for (i = 1; i <= 7; i++) {
+		c = long_form[len + i];
+		if ((c < '0' || c > '9') && (c < 'a' || c > 'f'))
+			return 0;
+	}
+	memcpy(v, s, len);
+	v[len] = '\0';
+	return valid_deno_version(v, NULL) == 0 ? 1 : 0;
+}
+
+/* The pairs that begin in p[0 .. starts) and end by p[n]. */
+static void
+verscan_search(struct verscan *vs, const unsigned char *p, size_t n,
+    size_t starts)
+{
+	const unsigned char	*q = p;
+	char			 v[VERSION_MAX + 1];
+
+	while ((q = memmem(q, n - (size_t)(q - p), "Deno/", 5)) != NULL &&
+	    q < p + starts) {
+		if (version_pair(q, n - (size_t)(q - p), v) == 1) {
+			if (vs->found[0] == '\0')
+				snprintf(vs->found, sizeof(vs->found), "v%s", v);
+			else if (strcmp(vs->found + 1, v) != 0)
+				vs->conflict = 1;
+		}
+		q++;
+	}
+}
+
+static void
+verscan_feed(struct verscan *vs, uint64_t off, const unsigned char *p,
+    size_t n)
+{
+	size_t	k, keep;
+
+	if (off + n <= vs->next)
+		return;
+	if (off < vs->next) {
+		p += vs->next - off;
+		n -= (size_t)(vs->next - off);
+	} else if (off > vs->next)
+		vs->tail_len = 0;	/* a gap: nothing straddles it */
+	vs->next = off + n;
+	k = n < TAIL_LEN ? n : TAIL_LEN;
+	memcpy(vs->tail + vs->tail_len, p, k);
+	verscan_search(vs, vs->tail, vs->tail_len + k, vs->tail_len);
+	verscan_search(vs, p, n, n);
+	if (n >= TAIL_LEN) {
+		memcpy(vs->tail, p + n - TAIL_LEN, TAIL_LEN);
+		vs->tail_len = TAIL_LEN;
+	} else {
+		keep = vs->tail_len + n < TAIL_LEN ? vs->tail_len + n : TAIL_LEN;
+		memmove(vs->tail, vs->tail + vs->tail_len + n - keep, keep);
+		vs->tail_len = keep;
+	}
+}
+
+/* The version found, or "" when none can be trusted. */
+static const char *
+verscan_result(const struct verscan *vs)
+{
+	return vs->conflict ? "" : vs->found;
+}
+
+/* Reads the whole binary in order for its version. */
+static int
+bin_version(const struct source *s, int fd, struct verdict *v)
+{
+	struct verscan	 vs;
+	unsigned char	*buf;
+	uint64_t	 off = 0;
+	ssize_t		 r;
+	int		 rc = -1;
+
+	memset(&vs, 0, sizeof(vs));
+	buf = xmalloc(READ_CHUNK);
+	for (;;) {
+		if ((r = pread(fd, buf, READ_CHUNK, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_error("%s: %s", s->what, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		verscan_feed(&vs, off, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	snprintf(v->version, sizeof(v->version), "%s", verscan_result(&vs));
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Reads what the scan asks for from the binary, until it has a verdict;
+ * then all of it, for its version.
+ */
 static int
 inspect_bin(const struct source *s, struct verdict *v)
 {
@@ -467,7 +627,8 @@ inspect_bin(const struct source *s, struct verdict *v)
 		elf_scan_feed(scan, off, buf, len);
 	}
 	v->size = s->size;
-	rc = scan_status(s, st, why);
+	if ((rc = scan_status(s, st, why)) == 0)
+		rc = bin_version(s, fd, v);
 out:
 	free(buf);
 	elf_scan_free(scan);
@@ -488,6 +649,7 @@ struct inspect {
 	int			 running;
 	atomic_int		 stop;
 	struct elf_scan		*scan;
+	struct verscan		 vs;
 	struct verdict		 v;
 	enum elf_status		 st;
 	const char		*why;
@@ -503,6 +665,7 @@ inspect_feed(void *arg, uint64_t off, const void *p, size_t n)
 	if (atomic_load_explicit(&t->stop, memory_order_relaxed))
 		return -1;
 	elf_scan_feed(t->scan, off, p, n);
+	verscan_feed(&t->vs, off, p, n);
 	return 0;
 }
 
@@ -523,6 +686,8 @@ inspect_run(void *arg)
 		t->st = elf_scan_result(t->scan, &t->v.elf, &t->why, &off, &len);
 	}
 	t->v.size = t->s->size;
+	snprintf(t->v.version, sizeof(t->v.version), "%s",
+	    verscan_result(&t->vs));
 	t->rc = 0;
 out:
 	elf_scan_free(t->scan);
@@ -534,6 +699,7 @@ static void
 inspect_start(struct inspect *t, const struct source *s)
 {
 	t->s = s;
+	memset(&t->vs, 0, sizeof(t->vs));
 	atomic_store(&t->stop, 0);
 	log_verbose("deno: inflating %" PRIu64 " bytes to check it", s->size);
 	if (pthread_create(&t->thread, NULL, inspect_run, t) == 0)
@@ -639,6 +805,43 @@ check_verdict(const struct options *o, const struct source *s,
 	return 0;
 }
 
+/* A local Deno (--deno-zip, --deno-bin) is the version it says it is. */
+static int
+version_from_binary(const struct options *o)
+{
+	return (o->deno_zip != NULL || o->deno_bin != NULL) &&
+	    !o->deno_version_set;
+}
+
+/*
+ * The version of a local Deno: the one the binary carries, which --deno,
+ * when given, must agree with.
+ */
+static int
+settle_version(const struct options *o, const struct source *s,
+    struct build_result *b, const struct verdict *v)
+{
+	const char	*verb = s->zip != NULL ? "holds" : "is";
+
+	if (o->deno_zip == NULL && o->deno_bin == NULL)
+		return 0;	/* a release: the version it was fetched as */
+	if (b->deno_version == NULL) {
+		if (v->version[0] == '\0') {
+			log_usage("%s: cannot tell which Deno version it %s; "
+			    "pass --deno vX.Y.Z", s->what, verb);
+			return -1;
+		}
+		b->deno_version = xstrdup(v->version);
+		log_verbose("%s: %s Deno %s", s->what, verb, v->version);
+	} else if (v->version[0] != '\0' &&
+	    strcmp(v->version, b->deno_version) != 0) {
+		log_usage("%s: %s Deno %s, but --deno says %s", s->what, verb,
+		    v->version, b->deno_version);
+		return -1;
+	}
+	return 0;
+}
+
 /* The layer unzipped must fit Lambda's 250 MB. */
 static int
 check_size(const struct source *s, uint64_t unzipped)
@@ -668,44 +871,35 @@ need_asset(const char *name)
 
 /*
  * Where the artifacts go: --out-dir (created if missing; its parent must
- * exist), ./cfngen.out for cfngen build, else a private directory.
+ * exist), ./cfngen.out for cfngen build, else a private directory that
+ * nothing lands from. Either way they are staged in b->out.
  */
 static int
-prepare_dir(const struct options *o, struct build_result *b, int *created)
+prepare_dir(const struct options *o, struct build_result *b)
 {
 	struct stat	 st;
 	const char	*tmp;
-	char		*t;
 
-	*created = 0;
 	if (o->out_dir == NULL && o->command != CMD_BUILD) {
 		if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
 			tmp = "/tmp";
-		t = xasprintf("%s/cfngen.XXXXXX", tmp);
-		if (mkdtemp(t) == NULL) {
-			log_error("%s: %s", t, strerror(errno));
-			free(t);
-			return -1;
-		}
-		b->tmpdir = t;
-		b->dir = xstrdup(t);
-		/* Removed on SIGINT/SIGTERM too, with what it holds then. */
-		b->tmp_slots[0] = cleanup_register(t) + 1;
-		return 0;
+		return (b->out = outset_new(tmp)) != NULL ? 0 : -1;
 	}
-	b->dir = xstrdup(o->out_dir != NULL ? o->out_dir : DEFAULT_OUT_DIR);
-	if (mkdir(b->dir, 0777) == 0) {
-		*created = 1;
-		return 0;
-	}
-	if (errno == EEXIST && stat(b->dir, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		log_usage("--out-dir %s: exists and is not a directory", b->dir);
+	b->out_dir = xstrdup(o->out_dir != NULL ? o->out_dir : DEFAULT_OUT_DIR);
+	if (mkdir(b->out_dir, 0777) == 0)
+		b->out_dir_created = 1;
+	else if (errno != EEXIST || stat(b->out_dir, &st) == -1) {
+		log_usage("--out-dir %s: %s", b->out_dir, strerror(errno));
+		return -1;
+	} else if (!S_ISDIR(st.st_mode)) {
+		log_usage("--out-dir %s: exists and is not a directory",
+		    b->out_dir);
+		return -1;
+	} else if (access(b->out_dir, W_OK | X_OK) == -1) {
+		log_usage("--out-dir %s: not writable", b->out_dir);
 		return -1;
 	}
-	log_usage("--out-dir %s: %s", b->dir, strerror(errno));
-	return -1;
+	return (b->out = outset_new(b->out_dir)) != NULL ? 0 : -1;
 }
 
 static void
@@ -722,61 +916,96 @@ set_artifact(struct artifact *a, const char *name, char *path, uint64_t size,
 	a->key = xasprintf("%s%s.zip", prefix, a->sha256);
 }
 
+/* Where it is, how big, its SHA-256: for all to see once it has landed. */
 static void
-report(const struct build_result *b, const struct artifact *a)
+report(const struct artifact *a, int landed)
 {
 	char	h[16];
 
-	if (b->tmpdir != NULL)
-		log_verbose("%s: %s, %" PRIu64 " bytes, sha256 %s", a->path,
+	if (landed)
+		log_info("%s: %s, %" PRIu64 " bytes, sha256 %s", a->path,
 		    log_human_size(a->size, h), a->size, a->sha256);
 	else
-		log_info("%s: %s, %" PRIu64 " bytes, sha256 %s", a->path,
+		log_verbose("%s: %s, %" PRIu64 " bytes, sha256 %s", a->path,
 		    log_human_size(a->size, h), a->size, a->sha256);
 }
 
 /*
- * The layer zip. When an earlier build of the same inputs recorded its
- * SHA-256 (known), the zip is not read back to hash it: it is
+ * deno-layer-<arch>-<version>.zip; without a version yet (the binary is
+ * still being read for it), a name to stage it under meanwhile.
+ */
+static char *
+layer_name(const struct options *o, const char *version)
+{
+	if (version == NULL)
+		return xasprintf("deno-layer-%s.zip", arch_lambda_name(o->arch));
+	return xasprintf("deno-layer-%s-%s.zip", arch_lambda_name(o->arch),
+	    version);
+}
+
+/* The staged layer gets its name, once the version is known. */
+static int
+name_layer(const struct options *o, struct build_result *b)
+{
+	const char	*path;
+	char		*name;
+	int		 rc = 0;
+
+	name = layer_name(o, b->deno_version);
+	if (strcmp(strrchr(b->layer.path, '/') + 1, name) != 0) {
+		if ((path = outset_rename(b->out, b->layer.path, name)) == NULL)
+			rc = -1;
+		else {
+			free(b->layer.path);
+			b->layer.path = xstrdup(path);
+		}
+	}
+	free(name);
+	return rc;
+}
+
+/*
+ * The layer zip, staged. When an earlier build of the same inputs recorded
+ * its SHA-256 (known), the zip is not read back to hash it: it is
  * deterministic, and its size is checked against the record.
  */
 static int
 write_layer(const struct options *o, const struct source *s,
-    struct build_result *b, struct outputs *out, const struct artifact *known)
+    struct build_result *b, const struct artifact *known)
 {
 	const struct asset	*boot, *shim;
+	struct layer_zip	*z = NULL;
 	unsigned char		 md[SHA256_LEN];
 	uint64_t		 size;
-	char			*path;
+	char			*name, *path;
+	int			 rc = -1;
 
 	if ((boot = need_asset("runtime/bootstrap")) == NULL ||
 	    (shim = need_asset("runtime/shim.ts")) == NULL)
 		return -1;
-	path = xasprintf("%s/deno-layer-%s-%s.zip", b->dir,
-	    arch_lambda_name(o->arch), b->deno_version);
-	if ((out->layer = layer_zip_new(path)) == NULL ||
-	    layer_zip_add_buf(out->layer, "bootstrap", boot->data, boot->size,
+	name = layer_name(o, b->deno_version);
+	path = xstrdup(outset_add(b->out, name));
+	if ((z = layer_zip_new(path)) == NULL ||
+	    layer_zip_add_buf(z, "bootstrap", boot->data, boot->size,
 	    0755) == -1 ||
 	    (s->zip != NULL ?
-	    layer_zip_add_entry(out->layer, "bin/deno", s->zip, 0755) :
-	    layer_zip_add_file(out->layer, "bin/deno", s->in.bin_path,
-	    0755)) == -1 ||
-	    layer_zip_add_buf(out->layer, "runtime/shim.ts", shim->data,
-	    shim->size, 0644) == -1 ||
-	    layer_zip_finish(out->layer, &size,
-	    known != NULL ? NULL : md) == -1) {
-		free(path);
-		return -1;
-	}
+	    layer_zip_add_entry(z, "bin/deno", s->zip, 0755) :
+	    layer_zip_add_file(z, "bin/deno", s->in.bin_path, 0755)) == -1 ||
+	    layer_zip_add_buf(z, "runtime/shim.ts", shim->data, shim->size,
+	    0644) == -1 ||
+	    layer_zip_finish(z, &size, known != NULL ? NULL : md) == -1)
+		goto out;
 	if (known != NULL && size != known->size) {
 		log_verbose("%s: %" PRIu64 " bytes, not %" PRIu64 " as recorded; "
-		    "hashing it", path, size, known->size);
-		if (layer_zip_hash(out->layer, md) == -1) {
-			free(path);
-			return -1;
-		}
+		    "hashing it", name, size, known->size);
+		if (layer_zip_hash(z, md) == -1)
+			goto out;
 		known = NULL;
 	}
+	rc = layer_zip_commit(z);	/* into the output set */
+	z = NULL;
+	if (rc == -1)
+		goto out;
 	if (known != NULL) {
 		b->layer = *known;
 		b->layer.name = xstrdup(known->name);
@@ -787,25 +1016,34 @@ write_layer(const struct options *o, const struct source *s,
 	} else
 		set_artifact(&b->layer, "layer", path, size, md,
 		    boot->size + s->size + shim->size, o->prefix);
-	return 0;
+	path = NULL;
+out:
+	layer_zip_abort(z);
+	free(path);
+	free(name);
+	return rc;
 }
 
 static int
-write_example(const struct options *o, struct build_result *b,
-    struct outputs *out)
+write_example(const struct options *o, struct build_result *b)
 {
 	const struct asset	*mod;
+	struct layer_zip	*z;
 	unsigned char		 md[SHA256_LEN];
 	uint64_t		 size;
 	char			*path;
 
 	if ((mod = need_asset("example-fn/mod.ts")) == NULL)
 		return -1;
-	path = xasprintf("%s/%s", b->dir, EXAMPLE_NAME);
-	if ((out->example = layer_zip_new(path)) == NULL ||
-	    layer_zip_add_buf(out->example, "mod.ts", mod->data, mod->size,
-	    0644) == -1 ||
-	    layer_zip_finish(out->example, &size, md) == -1) {
+	path = xstrdup(outset_add(b->out, EXAMPLE_NAME));
+	if ((z = layer_zip_new(path)) == NULL ||
+	    layer_zip_add_buf(z, "mod.ts", mod->data, mod->size, 0644) == -1 ||
+	    layer_zip_finish(z, &size, md) == -1) {
+		layer_zip_abort(z);
+		free(path);
+		return -1;
+	}
+	if (layer_zip_commit(z) == -1) {
 		free(path);
 		return -1;
 	}
@@ -816,13 +1054,13 @@ write_example(const struct options *o, struct build_result *b,
 }
 
 static struct doc *
-manifest_artifact(const struct build_result *b, const struct artifact *a)
+manifest_artifact(const struct artifact *a)
 {
 	struct doc	*d = doc_map();
 
-	doc_map_set(d, "name", doc_str(a->name));
 	/* Relative to the directory that holds manifest.json. */
-	doc_map_set(d, "path", doc_str(a->path + strlen(b->dir) + 1));
+	doc_map_set(d, "name", doc_str(a->name));
+	doc_map_set(d, "path", doc_str(strrchr(a->path, '/') + 1));
 	doc_map_set(d, "size", doc_int((long long)a->size));
 	doc_map_set(d, "sha256", doc_str(a->sha256));
 	doc_map_set(d, "unzippedSize", doc_int((long long)a->unzipped_size));
@@ -831,17 +1069,16 @@ manifest_artifact(const struct build_result *b, const struct artifact *a)
 
 static int
 write_manifest(const struct options *o, const struct source *s,
-    const struct build_result *b, struct outputs *out)
+    const struct build_result *b)
 {
 	struct doc	*root, *inputs, *list;
 	struct buf	 text;
-	char		*path, *glibc;
+	char		*glibc;
 	const char	*base;
 	int		 rc = -1;
 
-	base = strrchr(s->in.bin_path ? s->in.bin_path : s->in.zip_path, '/');
-	base = base ? base + 1 : s->in.bin_path ? s->in.bin_path :
-	    s->in.zip_path;
+	base = strrchr(source_path(s), '/');
+	base = base != NULL ? base + 1 : source_path(s);
 	glibc = xasprintf("%d.%d", b->glibc_major, b->glibc_minor);
 	root = doc_map();
 	inputs = doc_map();
@@ -853,66 +1090,20 @@ write_manifest(const struct options *o, const struct source *s,
 	doc_map_set(inputs, "glibcNeeded", doc_str(glibc));
 	doc_map_set(inputs, "fitsProvidedAl2", doc_bool(b->fits_al2));
 	list = doc_seq();
-	doc_seq_add(list, manifest_artifact(b, &b->layer));
+	doc_seq_add(list, manifest_artifact(&b->layer));
 	if (b->has_example)
-		doc_seq_add(list, manifest_artifact(b, &b->example));
+		doc_seq_add(list, manifest_artifact(&b->example));
 	doc_map_set(root, "generator", doc_str("cfngen " PACKAGE_VERSION));
 	doc_map_set(root, "inputs", inputs);
 	doc_map_set(root, "artifacts", list);
 	buf_init(&text, 0);
-	path = xasprintf("%s/%s", b->dir, MANIFEST_NAME);
 	if (json_emit(root, &text) == 0 &&
-	    (out->manifest = outfile_open(path, 0644)) != NULL &&
-	    outfile_write(out->manifest, text.data, text.len) == 0)
+	    outfile_put(outset_add(b->out, MANIFEST_NAME), text.data, text.len,
+	    0644) == 0)
 		rc = 0;
-	free(path);
 	buf_free(&text);
 	doc_free(root);
 	free(glibc);
-	return rc;
-}
-
-static void
-outputs_abort(struct outputs *out)
-{
-	layer_zip_abort(out->layer);
-	layer_zip_abort(out->example);
-	outfile_abort(out->manifest);
-	memset(out, 0, sizeof(*out));
-}
-
-/*
- * Renames everything into place, the manifest last. When a rename fails,
- * the files already renamed go too: no layer without its manifest.
- */
-static int
-outputs_commit(struct outputs *out, const struct build_result *b)
-{
-	int	rc = -1;
-
-	if (out->layer != NULL && layer_zip_commit(out->layer) == -1) {
-		out->layer = NULL;
-		goto out;
-	}
-	out->layer = NULL;
-	if (out->example != NULL && layer_zip_commit(out->example) == -1) {
-		out->example = NULL;
-		goto undo;
-	}
-	out->example = NULL;
-	if (out->manifest != NULL && outfile_commit(out->manifest) == -1) {
-		out->manifest = NULL;
-		goto undo;
-	}
-	out->manifest = NULL;
-	return 0;
-undo:
-	if (b->layer.path != NULL)
-		unlink(b->layer.path);
-	if (b->example.path != NULL)
-		unlink(b->example.path);
-out:
-	outputs_abort(out);
 	return rc;
 }
 
@@ -958,12 +1149,6 @@ record_build(const struct options *o, const char *key,
 	free(text);
 }
 
-static int
-hex_digit(char c)
-{
-	return c >= 'a' ? c - 'a' + 10 : c - '0';
-}
-
 /* What an earlier build of the same inputs came out as; -1 when none. */
 static int
 recall_build(const struct options *o, const char *key, struct artifact *a)
@@ -997,10 +1182,8 @@ out:
 }
 
 static void
-artifact_free(struct artifact *a, int remove)
+artifact_free(struct artifact *a)
 {
-	if (remove && a->path != NULL)
-		unlink(a->path);
 	free(a->name);
 	free(a->path);
 	free(a->sha256);
@@ -1015,16 +1198,14 @@ build(const struct options *o, struct build_result *b, int identify)
 	const struct asset	*boot, *shim;
 	struct source		 s;
 	struct verdict		 v;
-	struct outputs		 out;
 	struct inspect		 t;
 	struct artifact		 known;
 	char			*key = NULL;
-	int			 created = 0, have = 0, recalled = 0, rc = -1;
+	int			 have = 0, recalled = 0, rc = -1;
 	int			 skip_layer;
 
 	memset(b, 0, sizeof(*b));
 	memset(&s, 0, sizeof(s));
-	memset(&out, 0, sizeof(out));
 	memset(&t, 0, sizeof(t));
 	memset(&known, 0, sizeof(known));
 	b->arch = o->arch;
@@ -1033,17 +1214,18 @@ build(const struct options *o, struct build_result *b, int identify)
 		return -1;
 	if (source_open(o, &s) == -1)
 		goto out;
-	b->deno_version = xstrdup(s.in.version);
+	if (!version_from_binary(o))
+		b->deno_version = xstrdup(s.in.version);
 	if (check_size(&s, boot->size + s.size + shim->size) == -1)
 		goto out;
 	/*
-	 * What the binary needs: from a verdict remembered for its SHA-256, or
-	 * by looking. A zip's deno is looked at in a thread while its SHA-256
-	 * is computed and the layer written; a bare binary's headers are read
-	 * where they are, which takes no time.
+	 * What the binary is and needs: from a verdict remembered for its
+	 * SHA-256, or by looking. A zip's deno is looked at in a thread while
+	 * its SHA-256 is computed and the layer written; a bare binary is
+	 * read here.
 	 */
 	if (source_known(o, &s)) {
-		if (s.zip != NULL && verdict_load(o, &s, &v) == 0)
+		if (verdict_load(o, &s, &v) == 0)
 			have = 1;
 		else if (s.zip != NULL)
 			inspect_start(&t, &s);
@@ -1052,67 +1234,59 @@ build(const struct options *o, struct build_result *b, int identify)
 			inspect_start(&t, &s);
 		if (source_digest(o, &s) == -1)
 			goto out;
-		if (s.zip != NULL && verdict_load(o, &s, &v) == 0) {
+		if (verdict_load(o, &s, &v) == 0) {
 			inspect_cancel(&t);
 			have = 1;
 		}
 	}
-	if (s.zip == NULL) {
+	if (!have && s.zip == NULL) {
 		if (inspect_bin(&s, &v) == -1)
 			goto out;
+		verdict_save(o, &s, &v);
 		have = 1;
 	}
 	b->deno_sha256 = xstrdup(s.sha256);
-	if (have && check_verdict(o, &s, b, &v) == -1)
+	if (have && (settle_version(o, &s, b, &v) == -1 ||
+	    check_verdict(o, &s, b, &v) == -1))
 		goto out;
 	if ((key = build_key(o, &s)) != NULL && recall_build(o, key, &known) == 0)
 		recalled = 1;
 	skip_layer = identify && recalled && o->out_dir == NULL;
-	if ((!skip_layer || o->create_example) &&
-	    prepare_dir(o, b, &created) == -1)
+	if ((!skip_layer || o->create_example) && prepare_dir(o, b) == -1)
 		goto out;
 	if (skip_layer) {
 		b->layer = known;
 		memset(&known, 0, sizeof(known));
-	} else if (write_layer(o, &s, b, &out, recalled ? &known : NULL) == -1)
+	} else if (write_layer(o, &s, b, recalled ? &known : NULL) == -1)
 		goto out;
-	if (o->create_example && write_example(o, b, &out) == -1)
+	if (o->create_example && write_example(o, b) == -1)
 		goto out;
 	if (!have) {
 		if (inspect_finish(&t, &v) == -1)
 			goto out;
 		verdict_save(o, &s, &v);
-		if (check_verdict(o, &s, b, &v) == -1)
+		if (settle_version(o, &s, b, &v) == -1 ||
+		    check_verdict(o, &s, b, &v) == -1)
 			goto out;
 	}
+	if (b->layer.path != NULL && name_layer(o, b) == -1)
+		goto out;
 	b->glibc_major = v.elf.glibc_major;
 	b->glibc_minor = v.elf.glibc_minor;
 	b->fits_al2 = v.elf.glibc_major < 2 ||
 	    (v.elf.glibc_major == 2 && v.elf.glibc_minor <= AL2_GLIBC);
-	if (b->tmpdir == NULL && b->dir != NULL &&
-	    write_manifest(o, &s, b, &out) == -1)
+	if (b->out_dir != NULL && write_manifest(o, &s, b) == -1)
 		goto out;
-	if (outputs_commit(&out, b) == -1)
-		goto out;
-	if (b->tmpdir != NULL) {
-		if (b->layer.path != NULL)
-			b->tmp_slots[1] = cleanup_register(b->layer.path) + 1;
-		if (b->example.path != NULL)
-			b->tmp_slots[2] = cleanup_register(b->example.path) + 1;
-	}
-	if (b->layer.path != NULL)
-		report(b, &b->layer);
-	if (b->has_example)
-		report(b, &b->example);
+	if (b->out_dir == NULL && b->layer.path != NULL)
+		report(&b->layer, 0);
+	if (b->out_dir == NULL && b->has_example)
+		report(&b->example, 0);
 	if (key != NULL && !recalled)
 		record_build(o, key, b);
 	rc = 0;
 out:
 	inspect_cancel(&t);
-	outputs_abort(&out);
-	if (rc == -1 && (created || b->tmpdir != NULL))
-		rmdir(b->dir);
-	artifact_free(&known, 0);
+	artifact_free(&known);
 	free(key);
 	source_close(&s);
 	return rc;
@@ -1130,21 +1304,45 @@ artifacts_identify(const struct options *o, struct build_result *b)
 	return build(o, b, 1);
 }
 
+/* An artifact that has landed: its path in the output directory. */
+static void
+land(const struct build_result *b, struct artifact *a)
+{
+	char	*path;
+
+	if (a->path == NULL)
+		return;
+	path = xasprintf("%s/%s", b->out_dir, strrchr(a->path, '/') + 1);
+	free(a->path);
+	a->path = path;
+	report(a, 1);
+}
+
+int
+artifacts_commit(struct build_result *b)
+{
+	if (b->out_dir == NULL)
+		return 0;
+	if (outset_commit(b->out) == -1)
+		return -1;
+	b->out_dir_created = 0;		/* it holds what landed now */
+	land(b, &b->layer);
+	if (b->has_example)
+		land(b, &b->example);
+	return 0;
+}
+
 void
 artifacts_free(struct build_result *b)
 {
-	int	i;
-
 	if (b == NULL)
 		return;
-	artifact_free(&b->layer, b->tmpdir != NULL);
-	artifact_free(&b->example, b->tmpdir != NULL);
-	if (b->tmpdir != NULL)
-		rmdir(b->tmpdir);
-	for (i = 0; i < 3; i++)
-		cleanup_unregister(b->tmp_slots[i] - 1);
-	free(b->tmpdir);
-	free(b->dir);
+	artifact_free(&b->layer);
+	artifact_free(&b->example);
+	outset_free(b->out);
+	if (b->out_dir_created)
+		rmdir(b->out_dir);
+	free(b->out_dir);
 	free(b->deno_version);
 	free(b->deno_sha256);
 	memset(b, 0, sizeof(*b));

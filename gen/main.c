@@ -205,18 +205,14 @@ run(const struct options *o)
 	if ((o->command == CMD_TEMPLATE ? artifacts_identify(o, &b) :
 	    artifacts_build(o, &b)) == -1)
 		goto out;
-	switch (o->command) {
-	case CMD_BUILD:
-		rc = output_templates(o, &b, NULL);	/* into the out dir */
-		break;
-	case CMD_TEMPLATE:
-		rc = output_templates(o, &b, NULL);
-		break;
-	default:
-		if (publish_artifacts(o, &b, &bucket) == 0)
-			rc = output_templates(o, &b, bucket);
-		break;
-	}
+	/* The upload reads the finished zips where they are staged. */
+	if (o->command == CMD_PIPELINE &&
+	    publish_artifacts(o, &b, &bucket) == -1)
+		goto out;
+	/* The out dir gets the artifacts and templates together, or nothing. */
+	if (output_stage(o, &b, bucket) == -1 || artifacts_commit(&b) == -1)
+		goto out;
+	rc = output_templates(o, &b, bucket);
 out:
 	free(bucket);
 	artifacts_free(&b);

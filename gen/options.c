@@ -386,6 +386,7 @@ set_deno(struct options *o, const char *flag, const char *v)
 	}
 	free(o->deno_version);
 	o->deno_version = norm;
+	o->deno_version_set = 1;
 	return 0;
 }
 

@@ -49,6 +49,7 @@ struct options {
 	enum command		 command;
 	enum arch		 arch;
 	char			*deno_version;	/* "v1.2.3" or "latest" */
+	int			 deno_version_set; /* given explicitly */
 	int			 create_example;
 	char			*layer_arn;	/* validated ARN, or NULL */
 	enum lambda_runtime	 runtime;

@@ -150,52 +150,117 @@ outfile_check_dir(const char *path)
 	return rc;
 }
 
-struct outfile *
-outfile_open(const char *path, mode_t mode)
+static struct outfile *
+outfile_new(const char *path)
 {
 	struct outfile	*of;
+
+	of = xcalloc(1, sizeof(*of));
+	of->path = xstrdup(path);
+	of->fd = -1;
+	of->slot = -1;
+	return of;
+}
+
+/*
+ * Opens of->path directly when it exists and is not a regular file, else a
+ * temporary file beside it with the mode a plain creat() would give.
+ * Reports nothing: 0, or the errno of what failed.
+ */
+static int
+outfile_start(struct outfile *of, mode_t mode)
+{
 	struct stat	 st;
 	const char	*base;
 	char		*dir;
 	mode_t		 um;
+	int		 e;
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			log_usage("%s: is a directory", path);
-			return NULL;
-		}
-		of = xcalloc(1, sizeof(*of));
-		of->path = xstrdup(path);
-		of->slot = -1;
-		if ((of->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) == -1) {
-			log_error("%s: %s", path, strerror(errno));
-			free(of->path);
-			free(of);
-			return NULL;
-		}
-		return of;
+	if (stat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return EISDIR;
+		if ((of->fd = open(of->path, O_WRONLY | O_TRUNC | O_CLOEXEC)) ==
+		    -1)
+			return errno;
+		return 0;
 	}
-	if (outfile_check_dir(path) == -1)
-		return NULL;
-	of = xcalloc(1, sizeof(*of));
-	of->path = xstrdup(path);
-	dir = dir_of(path);
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	dir = dir_of(of->path);
+	base = strrchr(of->path, '/') ? strrchr(of->path, '/') + 1 : of->path;
 	of->tmp = xasprintf("%s/.%s.tmp.XXXXXX", dir, base);
 	free(dir);
 	if ((of->fd = mkostemp(of->tmp, O_CLOEXEC)) == -1) {
-		log_error("%s: %s", of->tmp, strerror(errno));
+		e = errno;
 		free(of->tmp);
-		free(of->path);
-		free(of);
-		return NULL;
+		of->tmp = NULL;
+		return e;
 	}
 	of->slot = cleanup_register(of->tmp);
 	/* mkstemp makes 0600; give the file the mode a plain creat() would. */
 	um = umask(0);
 	umask(um);
-	if (fchmod(of->fd, mode & ~um) == -1) {
-		log_error("%s: %s", of->tmp, strerror(errno));
+	if (fchmod(of->fd, mode & ~um) == -1)
+		return errno;
+	return 0;
+}
+
+/*
+ * fsync (unless no_fsync), close, rename. Reports nothing: 0, or the errno
+ * of what failed, and then the temporary file is gone.
+ */
+static int
+outfile_finish(struct outfile *of)
+{
+	int	e = 0;
+
+	if (of->tmp != NULL && !of->no_fsync && fsync(of->fd) == -1)
+		e = errno;
+	if (close(of->fd) == -1 && e == 0)
+		e = errno;
+	of->fd = -1;
+	if (of->tmp == NULL)
+		return e;
+	if (e == 0 && rename(of->tmp, of->path) == -1)
+		e = errno;
+	if (e != 0)
+		unlink(of->tmp);
+	return e;
+}
+
+static void
+outfile_free(struct outfile *of)
+{
+	cleanup_unregister(of->slot);
+	free(of->tmp);
+	free(of->path);
+	free(of);
+}
+
+/* The usage errors of a destination: a directory, or no place to create it. */
+static int
+check_target(const char *path)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!S_ISDIR(st.st_mode))
+			return 0;	/* written in place */
+		log_usage("%s: is a directory", path);
+		return -1;
+	}
+	return outfile_check_dir(path);
+}
+
+struct outfile *
+outfile_open(const char *path, mode_t mode)
+{
+	struct outfile	*of;
+	int		 e;
+
+	if (check_target(path) == -1)
+		return NULL;
+	of = outfile_new(path);
+	if ((e = outfile_start(of, mode)) != 0) {
+		log_error("%s: %s", path, strerror(e));
 		outfile_abort(of);
 		return NULL;
 	}
@@ -230,43 +295,15 @@ outfile_write(struct outfile *of, const void *p, size_t n)
 	return 0;
 }
 
-static void
-outfile_free(struct outfile *of)
-{
-	cleanup_unregister(of->slot);
-	free(of->tmp);
-	free(of->path);
-	free(of);
-}
-
 int
 outfile_commit(struct outfile *of)
 {
-	int	rc = -1;
+	int	e;
 
-	if (of->tmp == NULL) {
-		if (close(of->fd) == -1)
-			log_error("%s: %s", of->path, strerror(errno));
-		else
-			rc = 0;
-		of->fd = -1;
-		outfile_free(of);
-		return rc;
-	}
-	if (!of->no_fsync && fsync(of->fd) == -1) {
-		log_error("%s: %s", of->path, strerror(errno));
-		close(of->fd);
-	} else if (close(of->fd) == -1)
-		log_error("%s: %s", of->path, strerror(errno));
-	else if (rename(of->tmp, of->path) == -1)
-		log_error("%s: %s", of->path, strerror(errno));
-	else
-		rc = 0;
-	of->fd = -1;
-	if (rc == -1)
-		unlink(of->tmp);
+	if ((e = outfile_finish(of)) != 0)
+		log_error("%s: %s", of->path, strerror(e));
 	outfile_free(of);
-	return rc;
+	return e != 0 ? -1 : 0;
 }
 
 void
@@ -282,15 +319,196 @@ outfile_abort(struct outfile *of)
 }
 
 int
+outfile_put_quiet(const char *path, const void *p, size_t n, mode_t mode)
+{
+	struct outfile	*of = outfile_new(path);
+	int		 e;
+
+	if ((e = outfile_start(of, mode)) == 0 && write_all(of->fd, p, n) == -1)
+		e = errno;
+	if (e != 0) {
+		outfile_abort(of);
+		return e;
+	}
+	e = outfile_finish(of);
+	outfile_free(of);
+	return e;
+}
+
+int
 outfile_put(const char *path, const void *p, size_t n, mode_t mode)
 {
-	struct outfile	*of;
+	int	e;
 
-	if ((of = outfile_open(path, mode)) == NULL)
+	if (check_target(path) == -1)
 		return -1;
-	if (outfile_write(of, p, n) == -1) {
-		outfile_abort(of);
+	if ((e = outfile_put_quiet(path, p, n, mode)) != 0) {
+		log_error("%s: %s", path, strerror(e));
 		return -1;
 	}
-	return outfile_commit(of);
+	return 0;
+}
+
+/*
+ * An output set: files staged in a private directory inside the one they
+ * land in (so landing is a rename), until they all land together.
+ */
+struct staged {
+	char	*name;		/* in set->dir */
+	char	*path;		/* in set->stage */
+	char	*saved;		/* the file it replaced, set aside, or NULL */
+	int	 slot;
+	int	 landed;
+};
+
+struct outset {
+	char		*dir;
+	char		*stage;
+	int		 slot;
+	struct staged	*file;
+	size_t		 n;
+};
+
+struct outset *
+outset_new(const char *dir)
+{
+	struct outset	*set;
+
+	set = xcalloc(1, sizeof(*set));
+	set->dir = xstrdup(dir);
+	set->stage = xasprintf("%s/.cfngen.tmp.XXXXXX", dir);
+	if (mkdtemp(set->stage) == NULL) {
+		log_error("%s: %s", dir, strerror(errno));
+		free(set->stage);
+		free(set->dir);
+		free(set);
+		return NULL;
+	}
+	set->slot = cleanup_register(set->stage);
+	return set;
+}
+
+const char *
+outset_add(struct outset *set, const char *name)
+{
+	struct staged	*f;
+
+	set->file = xreallocarray(set->file, set->n + 1, sizeof(*set->file));
+	f = &set->file[set->n++];
+	memset(f, 0, sizeof(*f));
+	f->name = xstrdup(name);
+	f->path = xasprintf("%s/%s", set->stage, name);
+	f->slot = cleanup_register(f->path);
+	return f->path;
+}
+
+const char *
+outset_rename(struct outset *set, const char *path, const char *name)
+{
+	struct staged	*f = NULL;
+	char		*to;
+	size_t		 i;
+	int		 slot;
+
+	for (i = 0; f == NULL && i < set->n; i++)
+		if (strcmp(set->file[i].path, path) == 0)
+			f = &set->file[i];
+	if (f == NULL) {
+		log_error("%s: not in the output set", path);
+		return NULL;
+	}
+	to = xasprintf("%s/%s", set->stage, name);
+	slot = cleanup_register(to);	/* both names go on a signal */
+	if (rename(f->path, to) == -1) {
+		log_error("%s: %s", to, strerror(errno));
+		cleanup_unregister(slot);
+		free(to);
+		return NULL;
+	}
+	cleanup_unregister(f->slot);
+	f->slot = slot;
+	free(f->path);
+	f->path = to;
+	free(f->name);
+	f->name = xstrdup(name);
+	return f->path;
+}
+
+/* Puts back what f replaced, or removes it. */
+static void
+outset_take_back(const struct outset *set, struct staged *f)
+{
+	char	*dest = xasprintf("%s/%s", set->dir, f->name);
+
+	if (f->saved == NULL || rename(f->saved, dest) == -1)
+		unlink(dest);
+	free(dest);
+	f->landed = 0;
+}
+
+int
+outset_commit(struct outset *set)
+{
+	struct staged	*f;
+	sigset_t	 old;
+	char		*dest;
+	size_t		 i;
+	int		 e = 0;
+
+	/* A signal waits for the renames: the set lands whole or not at all. */
+	block_signals(&old);
+	for (i = 0; e == 0 && i < set->n; i++) {
+		f = &set->file[i];
+		dest = xasprintf("%s/%s", set->dir, f->name);
+		/*
+		 * What it replaces is kept aside (a hard link) until the set
+		 * has landed; without one (a file system that has no hard
+		 * links), taking it back removes it.
+		 */
+		f->saved = xasprintf("%s/%s.saved", set->stage, f->name);
+		if (link(dest, f->saved) == -1) {
+			free(f->saved);
+			f->saved = NULL;
+		}
+		if (rename(f->path, dest) == -1) {
+			e = errno;
+			log_error("%s: %s", dest, strerror(e));
+		} else
+			f->landed = 1;
+		free(dest);
+	}
+	for (i = 0; i < set->n; i++) {
+		f = &set->file[i];
+		if (e != 0 && f->landed)
+			outset_take_back(set, f);
+		if (f->saved != NULL)
+			unlink(f->saved);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return e != 0 ? -1 : 0;
+}
+
+void
+outset_free(struct outset *set)
+{
+	struct staged	*f;
+	size_t		 i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n; i++) {
+		f = &set->file[i];
+		if (!f->landed)
+			unlink(f->path);
+		cleanup_unregister(f->slot);
+		free(f->name);
+		free(f->path);
+		free(f->saved);
+	}
+	rmdir(set->stage);
+	cleanup_unregister(set->slot);
+	free(set->file);
+	free(set->stage);
+	free(set->dir);
+	free(set);
 }

@@ -47,6 +47,39 @@ void		 outfile_abort(struct outfile *);
 
 /* Whole-file convenience: the data lands at path atomically, or not at all. */
 int		 outfile_put(const char *path, const void *, size_t, mode_t);
+/*
+ * outfile_put() for a file the run can do without (a cache record): it
+ * reports nothing and returns 0 or the errno of what failed, for the
+ * caller to word a warning. Nothing is left behind either way.
+ */
+int		 outfile_put_quiet(const char *path, const void *, size_t,
+		    mode_t);
+
+/*
+ * An output set: files that land in a directory together, or not at all.
+ * Each is written complete (outfile_put(), a layer zip, ...) at the path
+ * outset_add() gives, in a private directory inside dir (removed on
+ * SIGINT/SIGTERM/SIGHUP like any temporary file). outset_commit() renames
+ * them all into dir, in the order added; if one rename fails, it reports
+ * it and takes back the ones already renamed, putting back the files they
+ * replaced. outset_free() removes whatever has not landed.
+ */
+struct outset;
+
+/* NULL on error (reported). */
+struct outset	*outset_new(const char *dir);
+/* Where to write the file that is to land as dir/name; owned by the set. */
+const char	*outset_add(struct outset *, const char *name);
+/*
+ * The file staged at path is to land as name instead: its new path, or
+ * NULL (reported).
+ */
+const char	*outset_rename(struct outset *, const char *path,
+		    const char *name);
+/* 0, or -1 (reported) with nothing of the set left in dir. */
+int		 outset_commit(struct outset *);
+/* Accepts NULL. */
+void		 outset_free(struct outset *);
 
 /* write(2) until done, retrying EINTR; -1 with errno on failure. */
 int		 write_all(int fd, const void *, size_t);

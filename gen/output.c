@@ -1,7 +1,8 @@
 /*
- * Templates out (output.h): the selected stack to stdout or -o FILE, each
- * stack to its own file in --out-dir (and in cfngen build's directory), or
- * a comparison with --check FILE.
+ * Templates out (output.h): each stack to its own file beside the
+ * artifacts (--out-dir, cfngen build's directory), staged to land with
+ * them; the selected stack to stdout or -o FILE, or a comparison with
+ * --check FILE.
  */
 #include "config.h"
 
@@ -44,13 +45,9 @@ render(const struct options *o, const struct build_result *b,
 	return rc;
 }
 
-/*
- * Beside the artifacts in dir: DenoRuntimeLayerStack.template.yaml and,
- * with the example, DenoExampleFnStack.template.yaml (or .json).
- */
-static int
-write_stack_files(const struct options *o, const struct build_result *b,
-    const char *bucket, const char *dir)
+int
+output_stage(const struct options *o, const struct build_result *b,
+    const char *bucket)
 {
 	static const struct {
 		enum stack_sel	 which;
@@ -60,26 +57,27 @@ write_stack_files(const struct options *o, const struct build_result *b,
 		{ STACK_EXAMPLE,	STACKS_EXAMPLE_STACK },
 	};
 	struct buf	 text;
-	char		*path;
+	char		*name;
 	size_t		 i;
 	int		 rc = 0;
 
-	if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
-		log_error("%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if (b->out_dir == NULL)
+		return 0;
+	if (bucket == NULL)
+		bucket = o->bucket;
 	for (i = 0; rc == 0 && i < sizeof(files) / sizeof(files[0]); i++) {
 		if (files[i].which == STACK_EXAMPLE && !o->create_example)
 			continue;
 		buf_init(&text, MAX_TEMPLATE);
-		path = xasprintf("%s/%s.template.%s", dir,
-		    files[i].name, o->format == FORMAT_JSON ? "json" : "yaml");
+		name = xasprintf("%s.template.%s", files[i].name,
+		    o->format == FORMAT_JSON ? "json" : "yaml");
 		if (render(o, b, files[i].which, bucket, &text) == -1 ||
-		    outfile_put(path, text.data, text.len, 0666) == -1)
+		    outfile_put(outset_add(b->out, name), text.data, text.len,
+		    0666) == -1)
 			rc = -1;
 		else
-			log_verbose("%s: written", path);
-		free(path);
+			log_verbose("%s/%s: staged", b->out_dir, name);
+		free(name);
 		buf_free(&text);
 	}
 	return rc;
@@ -160,28 +158,16 @@ output_templates(const struct options *o, const struct build_result *b,
 	struct buf	text;
 	int		rc = -1;
 
+	if (o->command == CMD_BUILD)
+		return 0;	/* build prints nothing */
 	if (bucket == NULL)
 		bucket = o->bucket;
 	buf_init(&text, MAX_TEMPLATE);
-	if (o->check != NULL) {
-		/* A check compares; it writes nothing. */
-		if (render(o, b, stacks_selected(o), bucket, &text) == 0)
-			rc = check(o->check, &text);
-		goto out;
-	}
-	/* --out-dir, or cfngen build's own directory */
-	if (o->out_dir != NULL || o->command == CMD_BUILD) {
-		if (write_stack_files(o, b, bucket, o->out_dir != NULL ?
-		    o->out_dir : b->dir) == -1)
-			goto out;
-		if (o->command == CMD_BUILD) {
-			rc = 0;		/* build prints nothing */
-			goto out;
-		}
-	}
 	if (render(o, b, stacks_selected(o), bucket, &text) == -1)
 		goto out;
-	if (o->output != NULL && strcmp(o->output, "-") != 0)
+	if (o->check != NULL)
+		rc = check(o->check, &text);
+	else if (o->output != NULL && strcmp(o->output, "-") != 0)
 		rc = outfile_put(o->output, text.data, text.len, 0666);
 	else if ((rc = write_all(STDOUT_FILENO, text.data, text.len)) == -1)
 		log_error("stdout: %s", strerror(errno));

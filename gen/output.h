@@ -1,8 +1,11 @@
 /*
  * Templates out: builds the stack documents (stacks.h) for the artifacts
- * and writes them as YAML or JSON to stdout, -o FILE, --out-dir, or
- * compares them with --check FILE. For cfngen build, only the files
- * beside the artifacts (--out-dir, else the build's directory).
+ * and writes them as YAML or JSON beside the artifacts (--out-dir, or
+ * cfngen build's directory), to stdout or -o FILE, or compares them with
+ * --check FILE.
+ *
+ * bucket: where the artifacts are (after an upload), or NULL for
+ * --bucket / the CDK bootstrap bucket of the deploying account.
  */
 #ifndef CFNGEN_OUTPUT_H
 #define CFNGEN_OUTPUT_H
@@ -11,9 +14,16 @@
 #include "options.h"
 
 /*
- * bucket: where the artifacts are (after an upload), or NULL for
- * --bucket / the CDK bootstrap bucket of the deploying account.
- * Returns 0, -1 on error, or 1 when --check found a difference.
+ * The stack templates for the output directory, staged in the build's
+ * output set to land with the artifacts (artifacts_commit()); nothing
+ * without an output directory. Reports; -1 on error.
+ */
+int	output_stage(const struct options *, const struct build_result *,
+	    const char *bucket);
+/*
+ * The selected template to stdout or -o FILE, or compared with --check
+ * FILE; nothing for cfngen build. Returns 0, -1 on error, or 1 when
+ * --check found a difference.
  */
 int	output_templates(const struct options *, const struct build_result *,
 	    const char *bucket);
