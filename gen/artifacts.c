@@ -504,23 +504,30 @@ version_pair(const unsigned char *p, size_t n, char v[VERSION_MAX + 1])
 	return valid_deno_version(v, NULL) == 0 ? 1 : 0;
 }
 
-/* The pairs that begin in p[0 .. starts) and end by p[n]. */
+/*
+ * The pairs that begin in p[0 .. starts) and end by p[n]. (memchr for the
+ * "/", a rare byte in a binary, is several times faster than memmem.)
+ */
 static void
 verscan_search(struct verscan *vs, const unsigned char *p, size_t n,
     size_t starts)
 {
-	const unsigned char	*q = p;
+	const unsigned char	*q, *end = p + n;
 	char			 v[VERSION_MAX + 1];
 
-	while ((q = memmem(q, n - (size_t)(q - p), "Deno/", 5)) != NULL &&
-	    q < p + starts) {
-		if (version_pair(q, n - (size_t)(q - p), v) == 1) {
-			if (vs->found[0] == '\0')
-				snprintf(vs->found, sizeof(vs->found), "v%s", v);
-			else if (strcmp(vs->found + 1, v) != 0)
-				vs->conflict = 1;
-		}
-		q++;
+	if (n < 5)
+		return;
+	for (q = p + 4; q < end && q - 4 < p + starts; q++) {
+		if ((q = memchr(q, '/', (size_t)(end - q))) == NULL ||
+		    q - 4 >= p + starts)
+			break;
+		if (memcmp(q - 4, "Deno", 4) != 0 ||
+		    version_pair(q - 4, (size_t)(end - q) + 4, v) != 1)
+			continue;
+		if (vs->found[0] == '\0')
+			snprintf(vs->found, sizeof(vs->found), "v%s", v);
+		else if (strcmp(vs->found + 1, v) != 0)
+			vs->conflict = 1;
 	}
 }
 
