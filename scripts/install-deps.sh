@@ -5,7 +5,7 @@ set -eu
 pkgs="build-essential autoconf automake pkg-config
 	libyaml-dev libcjson-dev libzip-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
 	libisal-dev
-	zip unzip ca-certificates nodejs npm python3
+	zip unzip ca-certificates python3
 	awscli qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
 	clang libclang-rt-14-dev valgrind hyperfine shellcheck dash time"
 missing=
@@ -13,6 +13,10 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
+# npm fetches the test's Deno binaries. A Node.js from elsewhere (e.g.
+# NodeSource) ships its own npm and conflicts with Debian's npm package,
+# so only an absent npm is installed.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
 	SUDO=
 	[ "$(id -u)" = 0 ] || SUDO=sudo

@@ -151,3 +151,18 @@ fault_shim() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 	export ASAN_OPTIONS
 }
+
+# For the benchmarks: a wall-clock reading in seconds, floating-point
+# arithmetic, and the median of the numbers in a file (one per line).
+now() {
+	date +%s.%N
+}
+
+calc() {
+	awk "BEGIN { print $1 }"
+}
+
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -30,21 +30,6 @@ test_bg_pid $!
 wait_port "$PORT" || { echo "the mirror did not start" >&2; exit 1; }
 URL=http://127.0.0.1:$PORT
 
-now() {
-	date +%s.%N
-}
-
-# calc EXPR: floating-point arithmetic.
-calc() {
-	awk "BEGIN { print $1 }"
-}
-
-# median FILE: the median of the numbers in FILE, one per line.
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 : >"$T/cfngen.t"
 : >"$T/curl.t"
 : >"$T/rss"

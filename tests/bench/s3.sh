@@ -49,19 +49,6 @@ URL=http://127.0.0.1:$PORT
 /usr/bin/aws s3api create-bucket --endpoint-url "$URL" --bucket bench \
     >/dev/null || exit 1
 
-now() {
-	date +%s.%N
-}
-
-calc() {
-	awk "BEGIN { print $1 }"
-}
-
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 cfngen() {	# cfngen PREFIX: the pipeline, RSS into $T/rss.one
 	/usr/bin/time -f %M -o "$T/rss.one" "$CFNGEN" -q --arch x86_64 \
 	    --deno-zip "$DENO_X64_ZIP" --bucket bench --endpoint-url "$URL" \

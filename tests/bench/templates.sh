@@ -23,16 +23,6 @@ test_deps
 HOME=$T/home CFNGEN_CACHE_DIR=$T/cache
 export HOME CFNGEN_CACHE_DIR
 
-now() {
-	date +%s.%N
-}
-
-# median FILE: the median of the numbers in FILE, one per line.
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # bench LABEL ARGS...: BENCH line for cfngen template ARGS.
 bench() {
 	label=$1
