@@ -549,7 +549,7 @@ char **
 aws_split_command(const char *s, const char **why)
 {
 	char		**argv = NULL;
-	size_t		  argc = 0;
+	size_t		  argc = 0, cap = 0;
 	struct buf	  w;
 	int		  in_word = 0;
 	char		  q = 0;
@@ -579,8 +579,11 @@ aws_split_command(const char *s, const char **why)
 		if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '\n' ||
 		    *s == '\r') {
 			if (in_word) {
-				argv = xreallocarray(argv, argc + 2,
-				    sizeof(*argv));
+				if (argc + 2 > cap) {
+					cap = cap ? cap * 2 : 8;
+					argv = xreallocarray(argv, cap,
+					    sizeof(*argv));
+				}
 				argv[argc++] = buf_steal(&w);
 				argv[argc] = NULL;
 				in_word = 0;
@@ -637,6 +640,42 @@ drain(int fd, struct buf *b, size_t max, int *over)
  * CLI does). -1 (reported, naming what) if it cannot be run; else 0 with
  * *status from waitpid.
  */
+/*
+ * The program a command runs: argv0 itself when it holds a slash, else the
+ * first executable of that name on PATH (as execvp looks). NULL with errno
+ * set when there is none. Looked up before spawning so that a missing
+ * program is named as such on every platform, rather than through the
+ * child's exit status.
+ */
+static char *
+find_program(const char *argv0)
+{
+	const char	*path, *p, *end;
+	char		*cand;
+	int		 saved = ENOENT;
+
+	if (strchr(argv0, '/') != NULL)
+		return access(argv0, X_OK) == 0 ? xstrdup(argv0) : NULL;
+	if ((path = getenv("PATH")) == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = end + 1) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		/* An empty element is the current directory. */
+		cand = end == p ? xasprintf("./%s", argv0) :
+		    xasprintf("%.*s/%s", (int)(end - p), p, argv0);
+		if (access(cand, X_OK) == 0)
+			return cand;
+		if (errno != ENOENT && errno != ENOTDIR)
+			saved = errno;
+		free(cand);
+		if (*end == '\0')
+			break;
+	}
+	errno = saved;
+	return NULL;
+}
+
 static int
 run_captured(char **argv, const char *what, struct buf *out, struct buf *err,
     int *status)
@@ -647,7 +686,12 @@ run_captured(char **argv, const char *what, struct buf *out, struct buf *err,
 	int				over = 0, open_fds, rc = -1, e;
 	pid_t				pid;
 	ssize_t				r;
+	char				*prog;
 
+	if ((prog = find_program(argv[0])) == NULL) {
+		log_error("%s: %s: %s", what, argv[0], strerror(errno));
+		return -1;
+	}
 	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1) {
 		log_error("%s: %s", what, strerror(errno));
 		goto out;
@@ -655,7 +699,7 @@ run_captured(char **argv, const char *what, struct buf *out, struct buf *err,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, po[1], STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, pe[1], STDERR_FILENO);
-	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	e = posix_spawn(&pid, prog, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(po[1]);
 	close(pe[1]);
@@ -705,6 +749,7 @@ run_captured(char **argv, const char *what, struct buf *out, struct buf *err,
 	}
 	rc = 0;
 out:
+	free(prog);
 	if (po[0] != -1)
 		close(po[0]);
 	if (pe[0] != -1)

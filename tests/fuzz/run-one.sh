@@ -6,11 +6,12 @@ set -u
 target=$1 corpus=$2 secs=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[ -d "$corpus" ] && cp -R "$corpus"/. "$work"/
+mkdir "$work/corpus"
+[ -d "$corpus" ] && cp -R "$corpus"/. "$work/corpus"/
 name=${target##*/}
 if ASAN_OPTIONS=detect_leaks=1 "$target" -max_total_time="$secs" \
 	-timeout=10 -rss_limit_mb=1024 -max_len=131072 -artifact_prefix="$work/crash-" \
-	-print_final_stats=1 "$work" >"$work/log" 2>&1; then
+	-print_final_stats=1 "$work/corpus" >"$work/log" 2>&1; then
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 	echo "$name: ${runs:-?} runs in ${secs}s, no crash" >&2
 	exit 0
