@@ -871,8 +871,6 @@ container_token(char **token)
 	const char	*path = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char	*v;
 	struct buf	 b;
-	char		 chunk[1024];
-	ssize_t		 r;
 	int		 fd, rc = -1;
 
 	*token = NULL;
@@ -891,14 +889,10 @@ container_token(char **token)
 		return -1;
 	}
 	buf_init(&b, 16384);
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1 || buf_add(&b, chunk, (size_t)r) == -1) {
-			log_error("%s: %s", path, r == -1 ? strerror(errno) :
-			    "larger than 16 kB; not a token");
-			goto out;
-		}
+	if (buf_read_fd(&b, fd) == -1) {
+		log_error("%s: %s", path, errno == EOVERFLOW ?
+		    "larger than 16 kB; not a token" : strerror(errno));
+		goto out;
 	}
 	while (b.len > 0 && strchr(" \t\r\n", b.data[b.len - 1]) != NULL)
 		b.data[--b.len] = '\0';

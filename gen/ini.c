@@ -273,8 +273,6 @@ ini_load(const char *path)
 {
 	struct ini	*ini = NULL;
 	struct buf	 b;
-	char		 chunk[8192];
-	ssize_t		 r;
 	int		 fd;
 
 	buf_init(&b, INI_MAX);
@@ -286,21 +284,13 @@ ini_load(const char *path)
 		log_error("%s: %s", path, strerror(errno));
 		goto out;
 	}
-	for (;;) {
-		r = read(fd, chunk, sizeof(chunk));
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			log_error("%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		if (buf_add(&b, chunk, (size_t)r) == -1) {
+	if (buf_read_fd(&b, fd) == -1) {
+		if (errno == EOVERFLOW)
 			log_error("%s: larger than %d bytes; not a config file",
 			    path, INI_MAX);
-			goto out;
-		}
+		else
+			log_error("%s: %s", path, strerror(errno));
+		goto out;
 	}
 	ini = ini_parse(b.data, b.len, path);
 out:

@@ -88,8 +88,6 @@ static int
 read_file(const char *path, struct buf *out)
 {
 	struct stat	st;
-	char		chunk[65536];
-	ssize_t		n;
 	int		fd, rc = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -102,22 +100,13 @@ read_file(const char *path, struct buf *out)
 		close(fd);
 		return -1;
 	}
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_error("%s: %s", path, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(out, chunk, (size_t)n) == -1) {
+	if (buf_read_fd(out, fd) == -1) {
+		if (errno == EOVERFLOW)
 			log_error("%s: larger than any template cfngen writes",
 			    path);
-			rc = -1;
-			break;
-		}
+		else
+			log_error("%s: %s", path, strerror(errno));
+		rc = -1;
 	}
 	close(fd);
 	return rc;

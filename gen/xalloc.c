@@ -160,6 +160,25 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int
+buf_read_fd(struct buf *b, int fd)
+{
+	char	chunk[8192];
+	ssize_t	r;
+
+	for (;;) {
+		if ((r = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		if (buf_add(b, chunk, (size_t)r) == -1)
+			return -1;
+	}
+}
+
 void
 buf_reset(struct buf *b)
 {

@@ -35,6 +35,11 @@ int	 buf_add(struct buf *, const void *, size_t);
 int	 buf_addc(struct buf *, int);
 int	 buf_adds(struct buf *, const char *);
 int	 buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Appends what fd holds up to its end, retrying EINTR. -1 with errno set
+ * (EOVERFLOW past the cap) on failure; what was read stays in the buf.
+ */
+int	 buf_read_fd(struct buf *, int fd);
 void	 buf_reset(struct buf *);
 /* Returns the data (caller frees) and leaves the buf empty. */
 char	*buf_steal(struct buf *);
