@@ -102,36 +102,6 @@ source_path(const struct source *s)
 	return s->in.bin_path != NULL ? s->in.bin_path : s->in.zip_path;
 }
 
-/* mkdir -p; 0 when path is a writable directory afterwards, else -1 and errno. */
-static int
-make_dirs(const char *path)
-{
-	struct stat	 st;
-	char		*p, *c;
-	int		 rc = 0, e;
-
-	p = xstrdup(path);
-	for (c = p + 1; rc == 0 && *c != '\0'; c++) {
-		if (*c != '/')
-			continue;
-		*c = '\0';
-		if (mkdir(p, 0777) == -1 && errno != EEXIST)
-			rc = -1;
-		*c = '/';
-	}
-	if (rc == 0 && mkdir(p, 0777) == -1 && errno != EEXIST)
-		rc = -1;
-	if (rc == 0 && stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		rc = -1;
-	} else if (rc == 0 && access(p, W_OK | X_OK) == -1)
-		rc = -1;
-	e = errno;
-	free(p);
-	errno = e;
-	return rc;
-}
-
 /*
  * Cache records: "key value" lines, written atomically. A record that
  * cannot be read or parsed is ignored; one that cannot be written only
@@ -239,7 +209,7 @@ record_write(const char *cache, const char *sub, const char *name,
 
 	dir = xasprintf("%s/%s", cache, sub);
 	path = xasprintf("%s/%s", dir, name);
-	if (make_dirs(dir) == -1)
+	if (mkdir_p(dir) == -1)
 		e = errno;
 	else
 		e = outfile_put_quiet(path, text, strlen(text), 0644);

@@ -216,30 +216,6 @@ cache_lookup(struct release *r)
 	return 1;
 }
 
-static int
-mkdirs(const char *path)
-{
-	char	*p, *s;
-	int	 rc = 0, last;
-
-	s = xstrdup(path);
-	for (p = s + 1; rc == 0; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (*p == '/' && p[1] == '/')
-			continue;
-		last = *p == '\0';
-		*p = '\0';
-		if (mkdir(s, 0755) == -1 && errno != EEXIST)
-			rc = -1;
-		if (last)
-			break;
-		*p = '/';
-	}
-	free(s);
-	return rc;
-}
-
 /*
  * Can files be created in dir (made if missing)? Tries it, since access()
  * says yes to root on a read-only file system. -1 with errno if not.
@@ -247,18 +223,11 @@ mkdirs(const char *path)
 static int
 dir_writable(const char *dir)
 {
-	struct stat	 st;
 	char		*probe;
 	int		 fd, saved;
 
-	if (mkdirs(dir) == -1)
+	if (mkdir_p(dir) == -1)
 		return -1;
-	if (stat(dir, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
 	probe = xasprintf("%s/.probe.XXXXXX", dir);
 	if ((fd = mkostemp(probe, O_CLOEXEC)) == -1) {
 		saved = errno;

@@ -992,7 +992,8 @@ options_finish(struct options *o)
 
 	if (check_combinations(o) == -1)
 		return -1;
-	if (o->cache_dir == NULL && (o->cache_dir = options_default_cache_dir()) == NULL) {
+	if (o->cache_dir == NULL &&
+	    (o->cache_dir = options_default_cache_dir()) == NULL) {
 		log_usage("no cache directory: set HOME, XDG_CACHE_HOME or "
 		    "CFNGEN_CACHE_DIR, or pass --cache-dir");
 		return -1;

@@ -119,6 +119,34 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+int
+mkdir_p(const char *path)
+{
+	struct stat	 st;
+	char		*p, *c;
+	int		 rc = 0, e;
+
+	p = xstrdup(path);
+	for (c = p + 1; rc == 0 && *c != '\0'; c++) {
+		if (*c != '/' || c[-1] == '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0777) == -1 && errno != EEXIST)
+			rc = -1;
+		*c = '/';
+	}
+	if (rc == 0 && mkdir(p, 0777) == -1 && errno != EEXIST)
+		rc = -1;
+	if (rc == 0 && stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	e = errno;
+	free(p);
+	errno = e;
+	return rc;
+}
+
 static char *
 dir_of(const char *path)
 {

@@ -81,6 +81,12 @@ int		 outset_commit(struct outset *);
 /* Accepts NULL. */
 void		 outset_free(struct outset *);
 
+/*
+ * mkdir -p: creates path and its missing parents (mode 0777 less the
+ * umask). 0 when path is a directory afterwards; -1 with errno if not.
+ */
+int		 mkdir_p(const char *path);
+
 /* write(2) until done, retrying EINTR; -1 with errno on failure. */
 int		 write_all(int fd, const void *, size_t);
 

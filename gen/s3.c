@@ -122,14 +122,34 @@ split_endpoint(const char *ep, char **origin, char **authority,
 	*prefix = xstrdup(slash != NULL ? slash : "");
 }
 
-/* Where a request about bucket/key goes (key NULL: the bucket itself). */
-static void
-s3_target(struct call *c, const char *bucket, const char *key)
+static const char *
+bucket_region(const struct s3 *s, const char *bucket)
 {
-	const char	*ep = aws_config_endpoint(c->s3->cfg, "s3");
+	if (s->moved_bucket != NULL && strcmp(s->moved_bucket, bucket) == 0)
+		return s->moved_region;
+	return aws_config_region(s->cfg);
+}
+
+/*
+ * A call about object o: method, signed payload digest, and where it goes
+ * (path-style for a custom endpoint or a dotted bucket, else virtual-hosted).
+ */
+static void
+object_call(struct call *c, struct s3 *s, const struct s3_object *o,
+    const char *what, enum http_method method, const char *payload_sha256)
+{
+	const char	*ep = aws_config_endpoint(s->cfg, "s3");
+	const char	*bucket = o->bucket;
 	char		*origin, *prefix;
 	struct buf	 path;
 
+	memset(c, 0, sizeof(*c));
+	c->s3 = s;
+	c->what = what;
+	c->method = method;
+	c->service = "s3";
+	c->region = bucket_region(s, bucket);
+	c->payload_sha256 = payload_sha256;
 	buf_init(&path, 0);
 	if (ep != NULL) {
 		split_endpoint(ep, &origin, &c->host, &prefix);
@@ -146,8 +166,7 @@ s3_target(struct call *c, const char *bucket, const char *key)
 		origin = xasprintf("https://%s", c->host);
 		buf_addc(&path, '/');
 	}
-	if (key != NULL)
-		sigv4_uri_encode(&path, key, strlen(key), 1);
+	sigv4_uri_encode(&path, o->key, strlen(o->key), 1);
 	c->path = buf_steal(&path);
 	c->url = xasprintf("%s%s", origin, c->path);
 	free(origin);
@@ -381,14 +400,6 @@ follow_region(struct s3 *s, const char *bucket, const struct call *c,
 	return 1;
 }
 
-static const char *
-bucket_region(const struct s3 *s, const char *bucket)
-{
-	if (s->moved_bucket != NULL && strcmp(s->moved_bucket, bucket) == 0)
-		return s->moved_region;
-	return aws_config_region(s->cfg);
-}
-
 enum head_result {
 	HEAD_ERROR = -1,
 	HEAD_ABSENT,
@@ -410,15 +421,8 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	enum head_result	 r = HEAD_ERROR;
 	char			*end;
 
-	memset(&c, 0, sizeof(c));
 	memset(&req, 0, sizeof(req));
-	c.s3 = s;
-	c.what = what;
-	c.method = HTTP_HEAD;
-	c.service = "s3";
-	c.region = bucket_region(s, o->bucket);
-	c.payload_sha256 = SIGV4_EMPTY_SHA256;
-	s3_target(&c, o->bucket, o->key);
+	object_call(&c, s, o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
 	if (perform(&c, &req, &resp) == -1)
 		goto out;
 	aws_error_read(&resp, &e);
@@ -478,20 +482,13 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 	enum put_outcome	 r = PUT_ERROR;
 	char			*label;
 
-	memset(&c, 0, sizeof(c));
 	memset(&req, 0, sizeof(req));
-	c.s3 = s;
-	c.what = what;
-	c.method = HTTP_PUT;
-	c.service = "s3";
-	c.region = bucket_region(s, o->bucket);
-	c.payload_sha256 = o->sha256_hex;
+	object_call(&c, s, o, what, HTTP_PUT, o->sha256_hex);
 	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-sha256",
 	    o->sha256_b64 };
 	if (exclusive)
 		c.extra[c.nextra++] = (struct sigv4_header){ "If-None-Match",
 		    "*" };
-	s3_target(&c, o->bucket, o->key);
 	req.body_fd = fd;
 	req.body_offset = 0;
 	req.body_size = o->size;
