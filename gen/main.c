@@ -68,6 +68,8 @@ static const char	usage_text[] =
 "  --layer-stack-name N   layer stack the example refers to\n"
 "                         (default DenoRuntimeLayerStack)\n"
 "  --export-layer-arn     also export LayerArn (see cfngen(1) for the trap)\n"
+"  --share WHO            let others use the layer: public, account IDs or\n"
+"                         an organization (o-...), comma-separated\n"
 "  --log-retention DAYS   example function's log retention (default 30)\n"
 "  --url-auth NONE|AWS_IAM  example Function URL auth (default NONE)\n"
 "\n"

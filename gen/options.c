@@ -59,6 +59,7 @@ options_free(struct options *o)
 	free(o->deno_sha256);
 	free(o->deno_base_url);
 	free(o->cache_dir);
+	free(o->share);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -331,6 +332,69 @@ valid_sha256_hex(const char *s)
 	    0 : -1;
 }
 
+int
+valid_account_id(const char *s, size_t n)
+{
+	return n == 12 && all_digits(s, n) ? 0 : -1;
+}
+
+int
+valid_org_id(const char *s, size_t n)
+{
+	size_t	i;
+
+	/* AWS Organizations: o-[a-z0-9]{10,32} */
+	if (n < 12 || n > 34 || strncmp(s, "o-", 2) != 0)
+		return -1;
+	for (i = 2; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+			return -1;
+	return 0;
+}
+
+int
+valid_share(const char *v, const char **why)
+{
+	const char	*p = v, *q, *e;
+	size_t		 n, m, count = 0;
+
+	*why = NULL;
+	if (strcmp(v, "public") == 0)
+		return 0;
+	for (;;) {
+		n = strcspn(p, ",");
+		if (n == 6 && strncmp(p, "public", 6) == 0) {
+			*why = "public already grants every account; give it "
+			    "alone";
+			return -1;
+		}
+		if (valid_account_id(p, n) == -1 && valid_org_id(p, n) == -1) {
+			*why = n == 0 ? "an empty entry" : "expected public, "
+			    "12-digit account IDs or organization IDs "
+			    "(o-...), comma-separated";
+			return -1;
+		}
+		/* A principal twice would be two resources of one name. */
+		for (q = v; q < p; q = e + 1) {
+			e = q + strcspn(q, ",");
+			m = (size_t)(e - q);
+			if (m == n && strncmp(q, p, n) == 0) {
+				*why = "an entry is given twice";
+				return -1;
+			}
+		}
+		if (++count > 50) {
+			*why = "more than 50 entries (a layer version's policy "
+			    "is at most 20 kB); share with an organization";
+			return -1;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return 0;
+}
+
 /* Setters: one per flag, kept in the order of options_table. */
 
 static void
@@ -439,6 +503,19 @@ set_runtime(struct options *o, const char *flag, const char *v)
 		return -1;
 	}
 	o->runtime_set = 1;
+	return 0;
+}
+
+static int
+set_share(struct options *o, const char *flag, const char *v)
+{
+	const char	*why;
+
+	if (valid_share(v, &why) == -1) {
+		log_usage("%s %s: %s", flag, v, why);
+		return -1;
+	}
+	replace(&o->share, v);
 	return 0;
 }
 
@@ -796,6 +873,7 @@ static const struct setter	setters[] = {
 	{ { "quiet",		0, 'q' },	set_quiet },
 	{ { "region",		1, 0 },	set_region },
 	{ { "runtime",		1, 0 },	set_runtime },
+	{ { "share",		1, 0 },	set_share },
 	{ { "stack",		1, 0 },	set_stack },
 	{ { "url-auth",		1, 0 },	set_url_auth },
 	{ { "verbose",		0, 'v' },	set_verbose },
@@ -952,6 +1030,11 @@ check_combinations(struct options *o)
 	if (o->check && o->output) {
 		log_usage("--check and --output: --check compares, it does not "
 		    "write; give one");
+		return -1;
+	}
+	if (o->share != NULL && o->stack == STACK_EXAMPLE) {
+		log_usage("--share: shares the layer version; --stack example "
+		    "has no layer (use --stack layer or all)");
 		return -1;
 	}
 	if (o->stack == STACK_EXAMPLE || o->stack == STACK_ALL)

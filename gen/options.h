@@ -77,6 +77,11 @@ struct options {
 	char			*cache_dir;	/* resolved by options_finish() */
 	int			 offline;
 	int			 verbosity;	/* LOG_QUIET .. LOG_DEBUG */
+	/*
+	 * --share: who may use the layer version, "public" or a comma list
+	 * of 12-digit account IDs and organization IDs (o-...); validated.
+	 */
+	char			*share;
 };
 
 void		 options_init(struct options *);
@@ -115,6 +120,10 @@ int		 valid_layer_name(const char *);
 int		 valid_bucket_name(const char *);
 int		 valid_log_retention(long);
 int		 valid_sha256_hex(const char *);
+/* --share: "public", or account IDs and o-ORGIDs, comma-separated. */
+int		 valid_share(const char *, const char **why);
+int		 valid_account_id(const char *, size_t len);
+int		 valid_org_id(const char *, size_t len);
 
 /* The flags, for main's getopt table: one source of truth for names. */
 struct option_desc {

@@ -125,6 +125,53 @@ bucket_value(const char *bucket)
 	return doc_fn("Fn::Sub", doc_str(CDK_ASSETS_BUCKET));
 }
 
+/*
+ * --share: one AWS::Lambda::LayerVersionPermission per principal, bound to
+ * this layer version, right after the layer in Resources. Public is '*';
+ * an organization is '*' narrowed by OrganizationId.
+ */
+static int
+add_shares(struct doc *d, const char *sk, const char *share)
+{
+	struct doc	*res, *r, *props;
+	const char	*p = share;
+	char		*item, *id;
+	size_t		 n, pos = 1;
+	int		 rc = 0;
+
+	if ((res = get_at(d, sk, "Resources")) == NULL)
+		return -1;
+	while (rc == 0 && *p != '\0') {
+		n = strcspn(p, ",");
+		item = xstrndup(p, n);
+		props = doc_map();
+		doc_map_set(props, "Action", doc_str("lambda:GetLayerVersion"));
+		doc_map_set(props, "LayerVersionArn", doc_fn("Ref",
+		    doc_str(LAYER_ID)));
+		if (strcmp(item, "public") == 0) {
+			id = xstrdup(LAYER_ID "SharePublic");
+			doc_map_set(props, "Principal", doc_str("*"));
+		} else if (strncmp(item, "o-", 2) == 0) {
+			/* logical IDs are alphanumeric: drop the "o-" */
+			id = xasprintf(LAYER_ID "ShareOrg%s", item + 2);
+			doc_map_set(props, "Principal", doc_str("*"));
+			doc_map_set(props, "OrganizationId", doc_str(item));
+		} else {
+			id = xasprintf(LAYER_ID "ShareAccount%s", item);
+			doc_map_set(props, "Principal", doc_str(item));
+		}
+		r = doc_map();
+		doc_map_set(r, "Type",
+		    doc_str("AWS::Lambda::LayerVersionPermission"));
+		doc_map_set(r, "Properties", props);
+		rc = doc_map_insert_at(res, pos++, id, r);
+		free(id);
+		free(item);
+		p += n + (p[n] == ',');
+	}
+	return rc;
+}
+
 static struct doc *
 layer_stack(const struct options *o, const struct build_result *b,
     const char *bucket)
@@ -168,6 +215,8 @@ layer_stack(const struct options *o, const struct build_result *b,
 			rc = doc_map_set(arn, "Export", export);
 		}
 	}
+	if (rc == 0 && o->share != NULL)
+		rc = add_shares(d, sk, o->share);
 	if (rc != 0) {
 		doc_free(d);
 		return NULL;

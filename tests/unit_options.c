@@ -75,5 +75,27 @@ main(void)
 	ok(valid_sha256_hex("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855") == 0, "upper-case sha256 hex");
 	ok(valid_sha256_hex("e3b0c442") == -1, "short sha256");
 	ok(valid_sha256_hex("g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == -1, "non-hex sha256");
+	{
+		const char	*why;
+
+		ok(valid_share("public", &why) == 0, "--share public");
+		ok(valid_share("111122223333", &why) == 0, "--share account");
+		ok(valid_share("111122223333,444455556666,o-a1b2c3d4e5", &why)
+		    == 0, "--share accounts and an organization");
+		ok(valid_share("o-abcdefghijklmnopqrstuvwxyz012345", &why) == 0,
+		    "--share 32-character organization");
+		ok(valid_share("o-abcdefghijklmnopqrstuvwxyz0123456", &why) == -1,
+		    "--share 33-character organization");
+		ok(valid_share("o-abcdefghi", &why) == -1, "--share short org");
+		ok(valid_share("public,111122223333", &why) == -1 && why != NULL,
+		    "--share public with an account");
+		ok(valid_share("111122223333,111122223333", &why) == -1,
+		    "--share account twice");
+		ok(valid_share("1111222233334", &why) == -1, "--share 13 digits");
+		ok(valid_share("", &why) == -1, "--share empty");
+		ok(valid_share("111122223333,,444455556666", &why) == -1,
+		    "--share empty entry");
+		ok(valid_share("PUBLIC", &why) == -1, "--share PUBLIC");
+	}
 	return tap_end();
 }
