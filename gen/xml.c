@@ -431,29 +431,66 @@ named(const struct elem *e, const char *s, size_t n)
 	return strlen(local) == n && memcmp(local, s, n) == 0;
 }
 
-const char *
-xml_get(const struct xml *x, const char *path)
+int
+xml_find(const struct xml *x, int el, const char *path)
 {
 	const char	*seg = path, *slash;
 	size_t		 n;
-	int		 el = 0, first = 1;
+	int		 c;
 
-	if (x == NULL || x->n == 0)
-		return NULL;
+	if (x == NULL || x->n == 0 || el >= x->n)
+		return -1;
 	for (;;) {
 		slash = strchr(seg, '/');
 		n = slash != NULL ? (size_t)(slash - seg) : strlen(seg);
-		if (!first) {
-			for (el = x->e[el].first_child; el >= 0;
-			    el = x->e[el].next)
-				if (named(&x->e[el], seg, n))
+		if (el < 0)
+			c = named(&x->e[0], seg, n) ? 0 : -1;
+		else
+			for (c = x->e[el].first_child; c >= 0; c = x->e[c].next)
+				if (named(&x->e[c], seg, n))
 					break;
-		}
-		if (el < 0 || !named(&x->e[el], seg, n))
-			return NULL;
-		first = 0;
+		if (c < 0)
+			return -1;
+		el = c;
 		if (slash == NULL)
-			return x->e[el].text.data;
+			return el;
 		seg = slash + 1;
 	}
+}
+
+int
+xml_next(const struct xml *x, int el)
+{
+	const char	*name, *local;
+	int		 c;
+
+	if (x == NULL || el < 0 || el >= x->n)
+		return -1;
+	name = x->e[el].name;
+	local = strrchr(name, ':');
+	local = local != NULL ? local + 1 : name;
+	for (c = x->e[el].next; c >= 0; c = x->e[c].next)
+		if (named(&x->e[c], local, strlen(local)))
+			return c;
+	return -1;
+}
+
+const char *
+xml_text(const struct xml *x, int el)
+{
+	if (x == NULL || el < 0 || el >= x->n)
+		return NULL;
+	return x->e[el].text.data;
+}
+
+const char *
+xml_find_text(const struct xml *x, int el, const char *path)
+{
+	return xml_text(x, xml_find(x, el, path));
+}
+
+const char *
+xml_get(const struct xml *x, const char *path)
+{
+	return xml_find_text(x, -1, path);
 }

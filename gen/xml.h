@@ -34,4 +34,18 @@ void		 xml_free(struct xml *);
  */
 const char	*xml_get(const struct xml *, const char *path);
 
+/*
+ * Walking repeated elements (CloudFormation's <member> lists). An element
+ * is an index, -1 for none. xml_find() is the first element at path below
+ * el (names separated by '/', namespace prefixes ignored); el -1 starts
+ * above the root, so the path begins with the root's name, as in
+ * xml_get(). xml_next() is the next sibling of el with the same name.
+ * xml_text() is el's own text ("" for an empty element, NULL for -1);
+ * xml_find_text() the text at path below el, NULL when absent.
+ */
+int		 xml_find(const struct xml *, int el, const char *path);
+int		 xml_next(const struct xml *, int el);
+const char	*xml_text(const struct xml *, int el);
+const char	*xml_find_text(const struct xml *, int el, const char *path);
+
 #endif

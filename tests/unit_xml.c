@@ -77,6 +77,42 @@ test_good(void)
 	xml_free(x);
 }
 
+/* A CloudFormation answer: lists of <member>, as DescribeStacks sends. */
+static const char cfn_reply[] =
+    "<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/"
+    "doc/2010-05-15/\"><DescribeStacksResult><Stacks><member>"
+    "<StackName>S</StackName><Outputs>"
+    "<member><OutputKey>A</OutputKey><OutputValue>1</OutputValue></member>"
+    "<other/>"
+    "<member><OutputKey>B</OutputKey><OutputValue/></member>"
+    "</Outputs></member></Stacks></DescribeStacksResult>"
+    "</DescribeStacksResponse>";
+
+static void
+test_lists(void)
+{
+	struct xml	*x;
+	int		 st, m;
+
+	x = xml_parse(cfn_reply, sizeof(cfn_reply) - 1, NULL, NULL);
+	st = xml_find(x, -1, "DescribeStacksResponse/DescribeStacksResult/"
+	    "Stacks/member");
+	ok(st >= 0, "xml_find from the top");
+	is_str(xml_find_text(x, st, "StackName"), "S", "a path below an element");
+	m = xml_find(x, st, "Outputs/member");
+	is_str(xml_find_text(x, m, "OutputKey"), "A", "first member");
+	m = xml_next(x, m);
+	is_str(xml_find_text(x, m, "OutputKey"), "B",
+	    "xml_next skips siblings of other names");
+	is_str(xml_find_text(x, m, "OutputValue"), "", "an empty element is \"\"");
+	ok(xml_next(x, m) == -1, "the last member has no next");
+	ok(xml_find(x, st, "Nope") == -1 && xml_text(x, -1) == NULL &&
+	    xml_find_text(x, -1, "Stacks") == NULL, "absent is -1 and NULL");
+	ok(xml_find(NULL, -1, "a") == -1 && xml_next(NULL, 0) == -1,
+	    "NULL documents are empty");
+	xml_free(x);
+}
+
 static const struct {
 	const char	*text;
 	const char	*why;
@@ -152,6 +188,7 @@ int
 main(void)
 {
 	test_good();
+	test_lists();
 	test_bad();
 	return tap_end();
 }
