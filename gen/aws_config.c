@@ -25,6 +25,7 @@
 #include "ini.h"
 #include "json.h"
 #include "log.h"
+#include "options.h"
 #include "xalloc.h"
 
 extern char	**environ;
@@ -138,46 +139,16 @@ config_value(const struct aws_config *c, const char *key)
 	return ini_value(c->config_file, (size_t)c->config_sec, key);
 }
 
-/* us-east-1, eu-central-2, us-gov-west-1, cn-north-1 ... */
-static int
-valid_region(const char *s)
-{
-	size_t	n = strlen(s), i;
-
-	if (n == 0 || n > 40 || s[0] < 'a' || s[0] > 'z' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 /* An http(s) URL without blanks or controls; trailing slashes dropped. */
 static char *
 clean_endpoint(const char *url, const char *from)
 {
-	const char	*p;
+	const char	*why;
 	size_t		 n;
 
-	if ((strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0) ||
-	    url[strncmp(url, "https://", 8) == 0 ? 8 : 7] == '\0' ||
-	    url[strncmp(url, "https://", 8) == 0 ? 8 : 7] == '/') {
-		log_error("%s: %s: expected an http:// or https:// URL", from,
-		    url);
-		return NULL;
-	}
-	for (p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
-			log_error("%s: blank or control character in the "
-			    "endpoint URL", from);
-			return NULL;
-		}
-	/* Requests are built by appending a path: nothing may follow it. */
-	if (strpbrk(url, "?#@") != NULL) {
-		log_error("%s: %s: an endpoint URL has no user, query or "
-		    "fragment", from, url);
+	/* options.c's rule, so a value means the same from any source. */
+	if ((why = endpoint_url_problem(url)) != NULL) {
+		log_error("%s: %s: %s", from, url, why);
 		return NULL;
 	}
 	n = strlen(url);
@@ -261,7 +232,7 @@ aws_config_new(const char *profile, const char *region,
 		    ini_name(c->config_file));
 		goto fail;
 	}
-	if (!valid_region(v)) {
+	if (valid_region(v) == -1) {
 		log_error("%s: %s: not an AWS region name (e.g. us-east-1)",
 		    from, v);
 		goto fail;

@@ -229,6 +229,12 @@ valid_region_n(const char *s, size_t n)
 }
 
 int
+valid_region(const char *s)
+{
+	return valid_region_n(s, strlen(s)) ? 0 : -1;
+}
+
+int
 valid_layer_arn(const char *arn)
 {
 	/* arn:<partition>:lambda:<region>:<account>:layer:<name>:<version> */
@@ -624,7 +630,7 @@ set_prefix(struct options *o, const char *flag, const char *v)
 static int
 set_region(struct options *o, const char *flag, const char *v)
 {
-	if (!valid_region_n(v, strlen(v))) {
+	if (valid_region(v) == -1) {
 		log_usage("%s %s: not an AWS region name (e.g. us-east-1)",
 		    flag, v);
 		return -1;
@@ -644,28 +650,46 @@ set_profile(struct options *o, const char *flag, const char *v)
 	return 0;
 }
 
-static int
-valid_url(const char *v)
+/*
+ * The one rule for every URL cfngen is given (flags, environment,
+ * profiles): http or https, a host, no blanks or control characters, and
+ * nothing a path could not be appended to (user, query, fragment).
+ */
+const char *
+endpoint_url_problem(const char *v)
 {
-	const char	*host;
+	const char	*host, *p;
 
 	if (strncmp(v, "https://", 8) == 0)
 		host = v + 8;
 	else if (strncmp(v, "http://", 7) == 0)
 		host = v + 7;
 	else
-		return -1;
-	if (*host == '\0' || *host == '/' || strpbrk(v, " \t\r\n") != NULL)
-		return -1;
-	return 0;
+		return "expected an http:// or https:// URL";
+	if (*host == '\0' || *host == '/')
+		return "no host in the URL";
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return "blank or control character in the URL";
+	/* Requests are built by appending a path: nothing may follow it. */
+	if (strpbrk(v, "?#@") != NULL)
+		return "a URL here has no user, query or fragment";
+	return NULL;
+}
+
+int
+valid_endpoint_url(const char *v)
+{
+	return endpoint_url_problem(v) == NULL ? 0 : -1;
 }
 
 static int
 set_endpoint_url(struct options *o, const char *flag, const char *v)
 {
-	if (valid_url(v) == -1) {
-		log_usage("%s %s: expected an http:// or https:// URL",
-		    flag, v);
+	const char	*why;
+
+	if ((why = endpoint_url_problem(v)) != NULL) {
+		log_usage("%s %s: %s", flag, v, why);
 		return -1;
 	}
 	replace(&o->endpoint_url, v);
@@ -795,11 +819,11 @@ set_deno_sha256(struct options *o, const char *flag, const char *v)
 static int
 set_deno_base_url(struct options *o, const char *flag, const char *v)
 {
-	size_t	n;
+	const char	*why;
+	size_t		 n;
 
-	if (valid_url(v) == -1) {
-		log_usage("%s %s: expected an http:// or https:// URL",
-		    flag, v);
+	if ((why = endpoint_url_problem(v)) != NULL) {
+		log_usage("%s %s: %s", flag, v, why);
 		return -1;
 	}
 	replace(&o->deno_base_url, v);

@@ -124,6 +124,12 @@ int		 valid_sha256_hex(const char *);
 int		 valid_share(const char *, const char **why);
 int		 valid_account_id(const char *, size_t len);
 int		 valid_org_id(const char *, size_t len);
+/* The one rule for AWS region names, wherever they come from. */
+int		 valid_region(const char *);
+/* The one rule for URLs (--endpoint-url, AWS_ENDPOINT_URL*, profiles). */
+int		 valid_endpoint_url(const char *);
+/* Why a URL fails valid_endpoint_url(), or NULL. A static string. */
+const char	*endpoint_url_problem(const char *);
 
 /* The flags, for main's getopt table: one source of truth for names. */
 struct option_desc {

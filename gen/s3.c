@@ -17,6 +17,7 @@
 #include "digest.h"
 #include "http.h"
 #include "log.h"
+#include "options.h"
 #include "s3.h"
 #include "sigv4.h"
 #include "xalloc.h"
@@ -376,7 +377,7 @@ moved_to(const struct call *c, const struct http_response *resp,
 	if (r == NULL || *r == '\0')
 		r = e->region;
 	if (r == NULL || *r == '\0' || strcmp(r, c->region) == 0 ||
-	    strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(r))
+	    valid_region(r) == -1)
 		return NULL;
 	return r;
 }

@@ -97,5 +97,26 @@ main(void)
 		    "--share empty entry");
 		ok(valid_share("PUBLIC", &why) == -1, "--share PUBLIC");
 	}
+
+	ok(valid_region("us-east-1") == 0, "region");
+	ok(valid_region("us-gov-west-1") == 0, "GovCloud region");
+	ok(valid_region("eu-isoe-west-1") == 0, "ISO region");
+	ok(valid_region("US_EAST_1") == -1, "upper-case region");
+	ok(valid_region("us-east-") == -1, "trailing hyphen");
+	ok(valid_region("useast1") == -1, "region without parts");
+	ok(valid_region("us-east-x") == -1, "region without number");
+	ok(valid_region("") == -1, "empty region");
+	ok(valid_region("us-east-1/../x") == -1, "region with a path");
+
+	ok(valid_endpoint_url("http://127.0.0.1:9") == 0, "endpoint URL");
+	ok(valid_endpoint_url("https://s3.example.com/base/") == 0, "endpoint URL with a path");
+	ok(valid_endpoint_url("http://127.0.0.1:9/?x") == -1, "endpoint URL with a query");
+	ok(valid_endpoint_url("http://127.0.0.1:9/#x") == -1, "endpoint URL with a fragment");
+	ok(valid_endpoint_url("http://user@127.0.0.1:9") == -1, "endpoint URL with a user");
+	ok(valid_endpoint_url("ftp://example.com") == -1, "ftp URL");
+	ok(valid_endpoint_url("http://") == -1, "URL without a host");
+	ok(valid_endpoint_url("http:///x") == -1, "URL with an empty host");
+	ok(valid_endpoint_url("http://a b") == -1, "URL with a blank");
+	ok(valid_endpoint_url("http://a\x01b") == -1, "URL with a control character");
 	return tap_end();
 }
