@@ -263,6 +263,7 @@ report_not_found(struct http *h, const struct release *r, int sumfile)
 		req.method = HTTP_HEAD;
 		req.url = url;
 		req.retry = 1;
+		req.follow_redirects = 1;
 		if (http_do(h, &req, &resp) == 0)
 			status = resp.status;
 		http_response_free(&resp);
@@ -300,6 +301,7 @@ expected_digest(struct http *h, const struct release *r,
 	req.method = HTTP_GET;
 	req.url = url;
 	req.retry = 1;
+	req.follow_redirects = 1;
 	req.body_max = SUMFILE_MAX;
 	if (http_do(h, &req, &resp) == -1)
 		goto out;
@@ -472,6 +474,7 @@ download(struct http *h, struct release *r, const char *dir, int record)
 	req.method = HTTP_GET;
 	req.url = url;
 	req.retry = 1;
+	req.follow_redirects = 1;
 	req.sink = sink_write;
 	req.sink_arg = &s;
 	req.progress_label = label;
@@ -549,6 +552,7 @@ resolve_latest(struct http *h)
 	req.method = HTTP_GET;
 	req.url = env && *env ? env : LATEST_URL_DEFAULT;
 	req.retry = 1;
+	req.follow_redirects = 1;
 	req.body_max = 256;
 	if (http_do(h, &req, &resp) == -1)
 		goto out;

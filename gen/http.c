@@ -27,7 +27,6 @@
 #define RETRY_DELAY_MS_DEFAULT	500L		/* first backoff, doubled */
 #define RETRY_DELAY_MS_MAX	8000L
 #define RETRY_AFTER_MAX_S	10L		/* honoured Retry-After cap */
-#define MAX_REDIRECTS		10L
 #define MAX_HEADERS		100
 #define MAX_HEADER_BYTES	(64 * 1024)
 #define RECV_BUFFER		(128 * 1024L)
@@ -541,22 +540,39 @@ setup(struct xfer *x, struct curl_slist *headers)
 	CURL				*c = x->h->curl;
 	char				 range[32];
 	long				 lst, lsl;
+	int				 https;
 
 	curl_easy_reset(c);
 	x->h->errbuf[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->h->errbuf);
 	curl_easy_setopt(c, CURLOPT_URL, req->url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* The path on the wire is the path signed: no dot-segment folding. */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS,
-	    CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+	/*
+	 * libcurl drops Authorization on another host but sends every other
+	 * header (x-amz-security-token) and the body along: only unsigned
+	 * downloads follow, and never from https to http.
+	 */
+	if (req->follow_redirects) {
+		https = strncasecmp(req->url, "https://", 8) == 0;
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS,
+		    (long)HTTP_MAX_REDIRECTS);
+#if LIBCURL_VERSION_NUM >= 0x075500
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+		    https ? "https" : "http,https");
+#else
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, https ?
+		    CURLPROTO_HTTPS : CURLPROTO_HTTP | CURLPROTO_HTTPS);
+#endif
+	} else
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOPROXY, x->h->noproxy);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, RECV_BUFFER);

@@ -11,7 +11,10 @@
  * http_response_free()).
  *
  * What the module does for every request:
- *  - HTTPS with certificate verification; redirects followed (at most 10);
+ *  - HTTPS with certificate verification; no redirect followed unless the
+ *    request asks (a 3xx is then a status like any other: signed requests
+ *    and credential endpoints never follow one); the path sent exactly as
+ *    given, never normalised (it is the path that was signed);
  *    proxies from the environment (http_proxy, https_proxy, no_proxy),
  *    except that loopback and the AWS link-local metadata addresses never
  *    go through a proxy;
@@ -67,6 +70,8 @@ struct http_header {
 
 /* Default attempts when retry is set and attempts is 0. */
 #define HTTP_ATTEMPTS		3
+/* Redirects followed by a request that allows them. */
+#define HTTP_MAX_REDIRECTS	5
 /* Default cap of a response body kept in memory (body_max 0). */
 #define HTTP_BODY_MAX		(1024 * 1024)
 
@@ -157,6 +162,15 @@ struct http_request {
 	 * NULL keeps none. Read them with http_response_header().
 	 */
 	const char *const	*want_headers;
+
+	/*
+	 * Only for unsigned downloads: follow up to HTTP_MAX_REDIRECTS
+	 * redirects. From an https:// URL only to https://; an http:// URL
+	 * (a loopback mirror, already in clear text) may go to either. Off,
+	 * a 3xx comes back as resp->status, with nothing sent to its
+	 * Location.
+	 */
+	int			 follow_redirects;
 
 	/*
 	 * A probe (the EC2 metadata service, absent off EC2): a failed
