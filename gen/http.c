@@ -661,8 +661,9 @@ sleep_ms(long ms)
 static long
 backoff_ms(int failed, long retry_after)
 {
-	static unsigned short	 seed[3];
-	static int		 seeded;
+	/* per thread: the regional uploads retry concurrently */
+	static __thread unsigned short seed[3];
+	static __thread int	 seeded;
 	struct timespec		 ts;
 	long			 base, d;
 	int			 i;

@@ -11,6 +11,13 @@
 
 static int	level = LOG_NORMAL;
 static int	usage_reported;
+static int	bars = 1;	/* in-place progress bars on a terminal */
+
+void
+log_progress_bars(int on)
+{
+	bars = on;
+}
 
 void
 log_set_level(int l)
@@ -154,7 +161,7 @@ progress_start(const char *label, uint64_t total)
 	p->label = xstrdup(label);
 	p->total = total;
 	p->start = p->last_draw = now();
-	p->tty = isatty(STDERR_FILENO);
+	p->tty = bars && isatty(STDERR_FILENO);
 	return p;
 }
 

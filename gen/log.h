@@ -44,6 +44,11 @@ int	log_exit_status(void);
 struct progress;
 
 struct progress	*progress_start(const char *label, uint64_t total);
+/*
+ * 0: no bars even on a terminal, only the summary line (several transfers
+ * at once would redraw each other's). Set it before starting threads.
+ */
+void		 log_progress_bars(int on);
 void		 progress_update(struct progress *, uint64_t done);
 void		 progress_end(struct progress *, int ok);
 

@@ -22,6 +22,7 @@
 #include "outfile.h"
 #include "output.h"
 #include "publish.h"
+#include "regions.h"
 #include "xalloc.h"
 
 #define OPT_HELP	0x100
@@ -75,6 +76,10 @@ static const char	usage_text[] =
 "\n"
 "AWS:\n"
 "  --bucket NAME          S3 bucket (default: the CDK bootstrap assets bucket)\n"
+"  --bucket-pattern P     one bucket per region, e.g. NAME-{region}\n"
+"                         ({account} too); the template names it with !Sub\n"
+"  --regions R1,R2,...    upload to each region's bucket (one build)\n"
+"  --max-parallel N       regions at a time (default 4)\n"
 "  --prefix PREFIX        S3 key prefix\n"
 "  --region REGION        AWS region\n"
 "  --profile NAME         AWS profile\n"
@@ -208,8 +213,8 @@ run(const struct options *o)
 	    artifacts_build(o, &b)) == -1)
 		goto out;
 	/* The upload reads the finished zips where they are staged. */
-	if (o->command == CMD_PIPELINE &&
-	    publish_artifacts(o, &b, &bucket) == -1)
+	if (o->command == CMD_PIPELINE && (o->nregions > 0 ?
+	    regions_publish(o, &b) : publish_artifacts(o, &b, &bucket)) == -1)
 		goto out;
 	/* The out dir gets the artifacts and templates together, or nothing. */
 	if (output_stage(o, &b, bucket) == -1 || artifacts_commit(&b) == -1)

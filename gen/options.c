@@ -12,12 +12,16 @@
 #include "log.h"
 #include "options.h"
 #include "outfile.h"
+#include "regions.h"
 #include "xalloc.h"
 
 #define DEFAULT_LAYER_NAME	"deno-runtime"
 #define DEFAULT_LAYER_STACK	"DenoRuntimeLayerStack"
 #define DEFAULT_DENO_BASE_URL	"https://github.com/denoland/deno/releases/download"
 #define DEFAULT_LOG_RETENTION	30
+#define DEFAULT_MAX_PARALLEL	4
+#define MAX_PARALLEL		32
+#define MAX_REGIONS		64
 
 void
 options_init(struct options *o)
@@ -35,6 +39,19 @@ options_init(struct options *o)
 	o->log_retention = DEFAULT_LOG_RETENTION;
 	o->url_auth = URL_AUTH_NONE;
 	o->verbosity = LOG_NORMAL;
+	o->max_parallel = DEFAULT_MAX_PARALLEL;
+}
+
+static void
+free_regions(struct options *o)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nregions; i++)
+		free(o->regions[i]);
+	free(o->regions);
+	o->regions = NULL;
+	o->nregions = 0;
 }
 
 void
@@ -60,6 +77,8 @@ options_free(struct options *o)
 	free(o->deno_base_url);
 	free(o->cache_dir);
 	free(o->share);
+	free_regions(o);
+	free(o->bucket_pattern);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -401,6 +420,40 @@ valid_share(const char *v, const char **why)
 	return 0;
 }
 
+int
+valid_region_list(const char *v, const char **why)
+{
+	const char	*p = v, *q;
+	size_t		 n, count = 0;
+
+	*why = NULL;
+	for (;;) {
+		n = strcspn(p, ",");
+		if (n == 0) {
+			*why = "an empty entry";
+			return -1;
+		}
+		if (!valid_region_n(p, n)) {
+			*why = "not a list of AWS region names (e.g. "
+			    "us-east-1,eu-west-1)";
+			return -1;
+		}
+		for (q = v; q < p; q += strcspn(q, ",") + 1)
+			if (strcspn(q, ",") == n && strncmp(q, p, n) == 0) {
+				*why = "a region is given twice";
+				return -1;
+			}
+		if (++count > MAX_REGIONS) {
+			*why = "more regions than AWS has";
+			return -1;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return 0;
+}
+
 /* Setters: one per flag, kept in the order of options_table. */
 
 static void
@@ -522,6 +575,59 @@ set_share(struct options *o, const char *flag, const char *v)
 		return -1;
 	}
 	replace(&o->share, v);
+	return 0;
+}
+
+static int
+set_regions(struct options *o, const char *flag, const char *v)
+{
+	const char	*why, *p = v;
+	size_t		 n;
+
+	if (valid_region_list(v, &why) == -1) {
+		log_usage("%s %s: %s", flag, v, why);
+		return -1;
+	}
+	free_regions(o);
+	o->regions = xcalloc(MAX_REGIONS, sizeof(*o->regions));
+	for (;;) {
+		n = strcspn(p, ",");
+		o->regions[o->nregions++] = xstrndup(p, n);
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int
+set_bucket_pattern(struct options *o, const char *flag, const char *v)
+{
+	const char	*why;
+
+	if ((why = regions_pattern_problem(v)) != NULL) {
+		log_usage("%s %s: %s", flag, v, why);
+		return -1;
+	}
+	replace(&o->bucket_pattern, v);
+	return 0;
+}
+
+static int
+set_max_parallel(struct options *o, const char *flag, const char *v)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > MAX_PARALLEL) {
+		log_usage("%s %s: expected a number from 1 to %d", flag, v,
+		    MAX_PARALLEL);
+		return -1;
+	}
+	o->max_parallel = (int)n;
 	return 0;
 }
 
@@ -873,6 +979,7 @@ struct setter {
 static const struct setter	setters[] = {
 	{ { "arch",		1, 0 },	set_arch },
 	{ { "bucket",		1, 0 },	set_bucket },
+	{ { "bucket-pattern",	1, 0 },	set_bucket_pattern },
 	{ { "cache-dir",		1, 0 },	set_cache_dir },
 	{ { "cdk-compat",		0, 0 },	set_cdk_compat },
 	{ { "check",		1, 0 },	set_check },
@@ -889,6 +996,7 @@ static const struct setter	setters[] = {
 	{ { "layer-name",		1, 0 },	set_layer_name },
 	{ { "layer-stack-name",	1, 0 },	set_layer_stack_name },
 	{ { "log-retention",	1, 0 },	set_log_retention },
+	{ { "max-parallel",	1, 0 },	set_max_parallel },
 	{ { "offline",		0, 0 },	set_offline },
 	{ { "out-dir",		1, 0 },	set_out_dir },
 	{ { "output",		1, 'o' },	set_output },
@@ -896,6 +1004,7 @@ static const struct setter	setters[] = {
 	{ { "profile",		1, 0 },	set_profile },
 	{ { "quiet",		0, 'q' },	set_quiet },
 	{ { "region",		1, 0 },	set_region },
+	{ { "regions",		1, 0 },	set_regions },
 	{ { "runtime",		1, 0 },	set_runtime },
 	{ { "share",		1, 0 },	set_share },
 	{ { "stack",		1, 0 },	set_stack },
@@ -948,6 +1057,7 @@ static const struct {
 	{ "createExample",	"create-example" },
 	{ "denoVersion",	"deno" },
 	{ "layerArn",		"layer-arn" },
+	{ "regions",		"regions" },
 };
 
 int
@@ -968,7 +1078,7 @@ options_set_context(struct options *o, const char *kv)
 			break;
 	if (i == sizeof(context_keys) / sizeof(context_keys[0])) {
 		log_usage("-c %s: unknown context key %s (architecture, "
-		    "denoVersion, createExample, layerArn)", kv, key);
+		    "denoVersion, createExample, layerArn, regions)", kv, key);
 		free(key);
 		return -1;
 	}
@@ -1018,6 +1128,28 @@ options_default_cache_dir(void)
 	return NULL;
 }
 
+/* The pattern gives a valid bucket name in each region named. */
+static int
+check_pattern_regions(const struct options *o)
+{
+	const char	*one = o->region;
+	char		*name;
+	size_t		 i, n = o->nregions ? o->nregions : one != NULL;
+	int		 rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		name = regions_pattern_expand(o->bucket_pattern,
+		    o->nregions ? o->regions[i] : one, "123456789012");
+		if (valid_bucket_name(name) == -1) {
+			log_usage("--bucket-pattern %s: %s is not a valid S3 "
+			    "bucket name", o->bucket_pattern, name);
+			rc = -1;
+		}
+		free(name);
+	}
+	return rc;
+}
+
 static int
 check_combinations(struct options *o)
 {
@@ -1056,6 +1188,22 @@ check_combinations(struct options *o)
 		    "write; give one");
 		return -1;
 	}
+	if (o->bucket != NULL && o->bucket_pattern != NULL) {
+		log_usage("--bucket and --bucket-pattern: give one");
+		return -1;
+	}
+	if (o->bucket != NULL && o->nregions > 0) {
+		log_usage("--bucket with --regions: a bucket is in one region, "
+		    "and a layer reads its zip from its own region; name one "
+		    "bucket per region with --bucket-pattern NAME-{region}");
+		return -1;
+	}
+	if (o->region != NULL && o->nregions > 0) {
+		log_usage("--region and --regions: give one");
+		return -1;
+	}
+	if (o->bucket_pattern != NULL && check_pattern_regions(o) == -1)
+		return -1;
 	if (o->share != NULL && o->stack == STACK_EXAMPLE) {
 		log_usage("--share: shares the layer version; --stack example "
 		    "has no layer (use --stack layer or all)");

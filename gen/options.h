@@ -82,6 +82,11 @@ struct options {
 	 * of 12-digit account IDs and organization IDs (o-...); validated.
 	 */
 	char			*share;
+	/* --regions: validated, distinct, in the order given; or none */
+	char			**regions;
+	size_t			 nregions;
+	char			*bucket_pattern; /* --bucket-pattern, validated */
+	int			 max_parallel;	/* regions at a time, 1..32 */
 };
 
 void		 options_init(struct options *);
@@ -130,6 +135,8 @@ int		 valid_region(const char *);
 int		 valid_endpoint_url(const char *);
 /* Why a URL fails valid_endpoint_url(), or NULL. A static string. */
 const char	*endpoint_url_problem(const char *);
+/* --regions: region names, comma-separated, each once. */
+int		 valid_region_list(const char *, const char **why);
 
 /* The flags, for main's getopt table: one source of truth for names. */
 struct option_desc {

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "options.h"
 #include "publish.h"
+#include "regions.h"
 #include "s3.h"
 #include "xalloc.h"
 
@@ -68,7 +69,21 @@ publish_artifacts(const struct options *o, const struct build_result *b,
 	s3 = s3_new(cfg, &cr, h);
 	if (o->bucket != NULL)
 		name = xstrdup(o->bucket);
-	else {
+	else if (o->bucket_pattern != NULL) {
+		/* the template names it with !Sub; here, this region's */
+		if (regions_pattern_has_account(o->bucket_pattern) &&
+		    (account = s3_account_id(s3)) == NULL)
+			goto out;
+		name = regions_pattern_expand(o->bucket_pattern,
+		    aws_config_region(cfg), account);
+		if (valid_bucket_name(name) == -1) {
+			log_usage("--bucket-pattern %s: %s is not a valid S3 "
+			    "bucket name", o->bucket_pattern, name);
+			goto out;
+		}
+		log_info("bucket %s (--bucket-pattern %s)", name,
+		    o->bucket_pattern);
+	} else {
 		if ((account = s3_account_id(s3)) == NULL)
 			goto out;
 		name = xasprintf("cdk-" CDK_QUALIFIER "-assets-%s-%s", account,

@@ -498,7 +498,7 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 		req.body_len = 0;
 	}
 	label = xasprintf("uploading %s", o->label);
-	req.progress_label = label;
+	req.progress_label = o->quiet ? NULL : label;
 	if (perform(&c, &req, &resp) == -1)
 		goto out;
 	aws_error_read(&resp, &e);
@@ -540,8 +540,9 @@ s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 	if (h == HEAD_ERROR)
 		goto out;
 	if (h == HEAD_SAME) {
-		log_info("%s: already uploaded (%s), not uploading again", what,
-		    log_human_size(there, sz));
+		if (!o->quiet)
+			log_info("%s: already uploaded (%s), not uploading "
+			    "again", what, log_human_size(there, sz));
 		*res = S3_PUT_PRESENT;
 		rc = 0;
 		goto out;
@@ -557,7 +558,8 @@ s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 		;
 	switch (p) {
 	case PUT_DONE:
-		log_info("%s: uploaded", what);
+		if (!o->quiet)
+			log_info("%s: uploaded", what);
 		*res = S3_PUT_UPLOADED;
 		rc = 0;
 		break;
@@ -641,4 +643,54 @@ out:
 	call_free(&c);
 	free(what);
 	return r;
+}
+
+int
+s3_check_bucket(struct s3 *s, const char *bucket, const char *owner,
+    int default_bucket)
+{
+	struct s3_object	 o;
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	const char		*there;
+	char			*what;
+	int			 rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	o.bucket = bucket;
+	o.key = "";
+	what = xasprintf("s3://%s", bucket);
+	memset(&req, 0, sizeof(req));
+	object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	if (owner != NULL)
+		c.extra[c.nextra++] = (struct sigv4_header){
+		    "x-amz-expected-bucket-owner", owner };
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	there = http_response_header(&resp, "x-amz-bucket-region");
+	if (there != NULL && *there != '\0' && strcmp(there, c.region) != 0 &&
+	    (resp.status == 200 || resp.status == 301 || resp.status == 307 ||
+	    resp.status == 400))
+		log_error("%s: the bucket is in region %s, not %s (a layer "
+		    "reads its zip from a bucket in its own region)", what,
+		    there, c.region);
+	else if (resp.status == 200)
+		rc = 0;
+	else if (resp.status == 404)
+		log_error("%s: no such bucket (region %s); %s", what, c.region,
+		    default_bucket ? "run `cdk bootstrap` in that region, or "
+		    "name buckets with --bucket-pattern" : "create it, or check "
+		    "--bucket-pattern");
+	else if (resp.status == 403 && owner != NULL)
+		log_error("%s: HTTP 403: the bucket is not owned by account %s, "
+		    "or the credentials from %s may not read it "
+		    "(s3:ListBucket)", what, owner, s->cr->source);
+	else
+		report(&c, &resp, bucket, default_bucket);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	free(what);
+	return rc;
 }

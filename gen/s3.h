@@ -43,6 +43,11 @@ struct s3_object {
 	const char	*label;		/* for progress: "layer" */
 	/* The bucket was not named by the user (the CDK bootstrap bucket). */
 	int		 default_bucket;
+	/*
+	 * No progress and no result line: the caller says how it went
+	 * (several uploads at once, one line each). Errors are still reported.
+	 */
+	int		 quiet;
 };
 
 enum s3_put_result {
@@ -62,5 +67,14 @@ enum s3_put_result {
  */
 int		 s3_put_file(struct s3 *, const struct s3_object *,
 		    enum s3_put_result *);
+
+/*
+ * HeadBucket, for a bucket that must be in the configured region and, when
+ * owner is not NULL, belong to that account (x-amz-expected-bucket-owner):
+ * 0 when it is so; -1 (reported: missing, in another region, not the
+ * owner's or not readable) otherwise. default_bucket as in s3_object.
+ */
+int		 s3_check_bucket(struct s3 *, const char *bucket,
+		    const char *owner, int default_bucket);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "assets.h"
 #include "log.h"
+#include "regions.h"
 #include "stacks.h"
 #include "xalloc.h"
 #include "yamlio.h"
@@ -117,10 +118,24 @@ seq_of(struct doc *item)
 	return s;
 }
 
+/*
+ * The artifacts' bucket: a !Sub of --bucket-pattern, so one text deploys in
+ * any region; with --regions and no pattern the CDK bootstrap bucket of each
+ * region, likewise; else the bucket given or uploaded to, else the CDK one.
+ */
 static struct doc *
-bucket_value(const char *bucket)
+bucket_value(const struct options *o, const char *bucket)
 {
-	if (bucket != NULL)
+	struct doc	*d;
+	char		*sub;
+
+	if (o->bucket_pattern != NULL) {
+		sub = regions_pattern_sub(o->bucket_pattern);
+		d = doc_fn("Fn::Sub", doc_str(sub));
+		free(sub);
+		return d;
+	}
+	if (bucket != NULL && o->nregions == 0)
 		return doc_str(bucket);
 	return doc_fn("Fn::Sub", doc_str(CDK_ASSETS_BUCKET));
 }
@@ -196,7 +211,7 @@ layer_stack(const struct options *o, const struct build_result *b,
 #define L "Resources/" LAYER_ID "/Properties/"
 	rc |= set_at(d, sk, L "LayerName", doc_str(o->layer_name));
 	rc |= set_at(d, sk, L "Description", doc_str(desc));
-	rc |= set_at(d, sk, L "Content/S3Bucket", bucket_value(bucket));
+	rc |= set_at(d, sk, L "Content/S3Bucket", bucket_value(o, bucket));
 	rc |= set_at(d, sk, L "Content/S3Key", doc_str(b->layer.key));
 	rc |= set_at(d, sk, L "CompatibleArchitectures", seq_of(doc_str(arch)));
 	rc |= set_at(d, sk, L "CompatibleRuntimes", runtimes);
@@ -266,7 +281,7 @@ example_stack(const struct options *o, const struct build_result *b,
 	rc |= set_at(d, sk, F "Runtime", doc_str(runtime_name(o->runtime)));
 	rc |= set_at(d, sk, F "Architectures",
 	    seq_of(doc_str(arch_lambda_name(b->arch))));
-	rc |= set_at(d, sk, F "Code/S3Bucket", bucket_value(bucket));
+	rc |= set_at(d, sk, F "Code/S3Bucket", bucket_value(o, bucket));
 	rc |= set_at(d, sk, F "Code/S3Key", doc_str(b->example.key));
 	rc |= set_at(d, sk, F "Layers", seq_of(layer_reference(o, which)));
 	if (o->layer_arn == NULL && which != STACK_ALL) {

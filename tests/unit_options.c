@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "options.h"
+#include "regions.h"
 #include "tap.h"
 
 static void
@@ -118,5 +119,38 @@ main(void)
 	ok(valid_endpoint_url("http:///x") == -1, "URL with an empty host");
 	ok(valid_endpoint_url("http://a b") == -1, "URL with a blank");
 	ok(valid_endpoint_url("http://a\x01b") == -1, "URL with a control character");
+	{
+		const char	*why;
+
+		ok(valid_region_list("us-east-1", &why) == 0, "one region");
+		ok(valid_region_list("us-east-1,eu-west-1,ap-southeast-2", &why)
+		    == 0, "three regions");
+		ok(valid_region_list("us-east-1,eu-west-1,us-east-1", &why) == -1,
+		    "a region twice");
+		ok(valid_region_list("us-east-1,", &why) == -1, "empty region");
+		ok(valid_region_list("us-east-1,moon", &why) == -1, "not a region");
+	}
+	ok(regions_pattern_problem("layers-{region}") == NULL, "pattern");
+	ok(regions_pattern_problem("l-{account}-{region}") == NULL,
+	    "pattern with account");
+	ok(regions_pattern_problem("layers") != NULL, "pattern without region");
+	ok(regions_pattern_problem("l-{account}") != NULL,
+	    "pattern with account only");
+	ok(regions_pattern_problem("l-{region}-{acct}") != NULL,
+	    "unknown placeholder");
+	ok(regions_pattern_problem("l-{region}}") != NULL, "stray brace");
+	ok(regions_pattern_problem("L-{region}") != NULL, "upper case");
+	ok(regions_pattern_problem("-{region}") != NULL, "leading hyphen");
+	{
+		char	*s = regions_pattern_expand("a-{account}-{region}",
+		    "eu-west-1", "111122223333");
+
+		is_str(s, "a-111122223333-eu-west-1", "pattern expanded");
+		free(s);
+		s = regions_pattern_sub("a-{account}-{region}.x");
+		is_str(s, "a-${AWS::AccountId}-${AWS::Region}.x",
+		    "pattern as Fn::Sub");
+		free(s);
+	}
 	return tap_end();
 }
