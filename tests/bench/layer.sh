@@ -70,7 +70,8 @@ def unzip_zip():
     subprocess.run(["unzip", "-q", zipfile, "-d", os.path.join(work, "bin")],
                    check=True)
     shutil.copy(os.path.join(srcdir, "runtime", "bootstrap"), work)
-    shutil.copy(os.path.join(srcdir, "runtime", "shim.ts"),
+    # (the layer's shim.ts is made by the build: runtime/bundle.sh)
+    shutil.copy(os.path.join(os.environ["top_builddir"], "runtime", "shim.ts"),
                 os.path.join(work, "runtime"))
     subprocess.run(["zip", "-q", "-r", work + ".zip", "."], cwd=work,
                    check=True)

@@ -25,7 +25,26 @@ case.json:
              "stderr_allow": ["regex"], "paths_exist": ["${TMP}/..."],
              "files": {"name": "content"}, "layer_files": {"name": "content"},
              "shell": ["bash", "--posix"],
-             "function_name": "..."}]}
+             "function_name": "...",
+             "concurrency": N, "together": true, "max_in_flight": M,
+             "max_outstanding_next": M, "tagged_lines": "regex",
+             "deno": "2", "skip_why": "...", "accept_status": 200,
+             "stdout_count": {"regex": n}}]}
+
+"tenant_id" on an invocation sends Lambda-Runtime-Aws-Tenant-Id, and
+"xray_cause": M matches the JSON of an error post's
+Lambda-Runtime-Function-XRay-Error-Cause header ({"$absent": true}: none).
+"concurrency" sets AWS_LAMBDA_MAX_CONCURRENCY and makes the Runtime API
+serve that many invocations at once. With "together", every invocation is
+queued before any result is awaited (so they can overlap); "max_in_flight"
+and "max_outstanding_next" then match the most invocations in flight and
+/next requests waiting at once, as the server saw them. "tagged_lines" is a
+regex whose group 1 is an invocation's index: every stdout line it matches
+must carry that invocation's request id and no other's, and every
+invocation must have such a line. "deno" runs the run only on the Deno
+versions starting with it, skipping it elsewhere with "skip_why".
+"accept_status" is the status the Runtime API accepts results with (202
+unless given); "stdout_count" gives how many stdout lines match each regex.
 
 M is a matcher: a value that must equal the actual one, except that an
 object matches any object holding at least its keys, and these forms:
@@ -421,10 +440,75 @@ def invocation_result_errors(inv, r, names):
     return errs
 
 
+def check_invocation(label, inv, api, rid, p, names, work):
+    """Reports one invocation's outcome; False when there was none."""
+    names["REQUEST_ID"] = rid
+    r = await_result(api, rid, p)
+    errs = invocation_result_errors(inv, r, names)
+    if r is not None and "xray_cause" in inv:
+        errs += xray_cause_errors(inv["xray_cause"], r, names)
+    diag = []
+    if errs and p.poll() is not None:
+        diag = ["the runtime exited with %s" % p.returncode] + tail(read(os.path.join(work, "stderr")))
+    report("%s: %s" % (label, inv["name"]), errs, diag)
+    return r is not None
+
+
+def xray_cause_errors(exp, r, names):
+    header = r["headers"].get("lambda-runtime-function-xray-error-cause")
+    if exp == {"$absent": True}:
+        return [] if header is None else ["unexpected X-Ray cause header: %s" % short(header)]
+    if header is None:
+        return ["no Lambda-Runtime-Function-XRay-Error-Cause header"]
+    if not header.isascii():
+        return ["the X-Ray cause header is not ASCII"]
+    try:
+        got = json.loads(header)
+    except ValueError as e:
+        return ["the X-Ray cause header is not JSON (%s): %s" % (e, short(header))]
+    return match(subst(exp, names), got, "xray cause")
+
+
+def check_overlap(label, run, api, ids):
+    """What the server saw of invocations at once: in flight, and /next waiting."""
+    st = api.state
+    for key, got in (("max_in_flight", st.max_flying), ("max_outstanding_next", st.max_outstanding)):
+        if key in run:
+            errs = match(run[key], got, key)
+            if st.refused_next:
+                errs.append("%d /next requests beyond the concurrency limit" % st.refused_next)
+            report("%s: %s %s (saw %d)" % (label, key.replace("_", " "), short(run[key]), got), errs)
+
+
+def tagged_line_errors(pattern, lines, names, count):
+    """Every line matching pattern (group 1: invocation index) carries that invocation's request id only."""
+    errs, seen = [], set()
+    ids = {i: names.get("REQUEST_ID_%d" % i) for i in range(count)}
+    for line in lines:
+        m = re.search(pattern, line)
+        if not m:
+            continue
+        n = int(m.group(1))
+        seen.add(n)
+        if ids.get(n) is None or ids[n] not in line:
+            errs.append("line of invocation %d without its request id %s: %s" % (n, ids.get(n), short(line)))
+        others = [i for i, rid in ids.items() if i != n and rid and rid in line]
+        if others:
+            errs.append("line of invocation %d carries the id of invocation %s: %s" % (n, others, short(line)))
+    missing = sorted(set(range(count)) - seen)
+    if missing:
+        errs.append("no tagged line for invocations %s" % missing)
+    return errs
+
+
 def run_case(target, case_dir, case, run, top, only):
     name = "%s/%s" % (os.path.basename(case_dir), run["name"])
     label = "deno %s %s" % (target.version, name)
     if only and only not in label:
+        return
+    if not target.version.startswith(run.get("deno", "")):
+        # Explicit, with the reason: what this Deno version cannot do.
+        out("ok - %s # SKIP on Deno %s: %s" % (label, target.version, run["skip_why"]))
         return
     work = tempfile.mkdtemp(prefix="run-", dir=target.tmp)
     task = os.path.join(work, "task")
@@ -440,8 +524,11 @@ def run_case(target, case_dir, case, run, top, only):
         with open(os.path.join(task, f), "w") as fh:
             fh.write(subst(text, names))
 
-    api = RuntimeAPI(run.get("function_name", "test-function"))
+    api = RuntimeAPI(run.get("function_name", "test-function"), run.get("concurrency", 1))
+    api.state.accept_status = run.get("accept_status", 202)
     env = target.env(api.address, run.get("handler", ""), task, run.get("function_name", "test-function"))
+    if "concurrency" in run:
+        env["AWS_LAMBDA_MAX_CONCURRENCY"] = str(run["concurrency"])
     env.update(subst(run.get("env", {}), names))
     for k in run.get("unset", []):
         env.pop(k, None)
@@ -469,23 +556,23 @@ def run_case(target, case_dir, case, run, top, only):
             check_init_error(label, run, api, p, names, work)
         if "exits" in run:
             check_exit(label, run, api, p, names, work)
-        for i, inv in enumerate(run.get("invocations", [])):
+        invocations = run.get("invocations", [])
+        ids = []
+        for i, inv in enumerate(invocations):
             if inv.get("sleep_before"):
                 time.sleep(inv["sleep_before"])
             payload = inv["raw"].encode() if "raw" in inv else json.dumps(expand(inv.get("event", {}))).encode()
             rid = api.invoke(payload, timeout=inv.get("timeout", 300), trace_id=inv.get("trace_id", ""),
                              client_context=inv.get("client_context", ""), cognito_id=inv.get("cognito_id", ""),
-                             cognito_pool=inv.get("cognito_pool", ""))
+                             cognito_pool=inv.get("cognito_pool", ""), tenant_id=inv.get("tenant_id", ""))
             names["REQUEST_ID_%d" % i] = rid
-            names["REQUEST_ID"] = rid
-            r = await_result(api, rid, p)
-            errs = invocation_result_errors(inv, r, names)
-            diag = []
-            if errs and p.poll() is not None:
-                diag = ["the runtime exited with %s" % p.returncode] + tail(read(os.path.join(work, "stderr")))
-            report("%s: %s" % (label, inv["name"]), errs, diag)
-            if r is None:
+            ids.append(rid)
+            if not run.get("together") and not check_invocation(label, inv, api, rid, p, names, work):
                 break
+        if run.get("together"):
+            for inv, rid in zip(invocations, ids):
+                check_invocation(label, inv, api, rid, p, names, work)
+            check_overlap(label, run, api, ids)
     finally:
         stop(p)
         api.stop()
@@ -499,8 +586,14 @@ def run_case(target, case_dir, case, run, top, only):
     stdout = read(os.path.join(work, "stdout"))
     stderr = read(os.path.join(work, "stderr"))
     lines = stdout.split("\n")
-    if "stdout" in run or "stdout_json" in run or "stdout_not" in run:
+    if any(k in run for k in ("stdout", "stdout_json", "stdout_not", "tagged_lines", "stdout_count")):
         errs = match_lines(subst(run.get("stdout", []), names), lines, "stdout")
+        for pat, n in run.get("stdout_count", {}).items():
+            hits = [line for line in lines if re.search(subst(pat, names, True), line)]
+            if len(hits) != n:
+                errs.append("%d stdout lines match %s, expected %d: %s" % (len(hits), pat, n, short(hits)))
+        if "tagged_lines" in run:
+            errs += tagged_line_errors(run["tagged_lines"], lines, names, len(run.get("invocations", [])))
         parsed = []
         for line in lines:
             try:
@@ -799,11 +892,15 @@ def check_types(target, top):
             elif "getRemainingTimeInMillis" not in text and "TS2" not in text:
                 errs.append("failed, but not with the expected type error")
             report("deno %s: the types reject a handler that misuses Context" % target.version, errs, tail(text))
-    for what, argv in (("type-checks", ["check"]), ("passes deno lint", ["lint"]),
-                       ("is formatted as deno fmt formats it", ["fmt", "--check"])):
-        r = subprocess.run([deno] + argv + ["--no-config", shim], env=env, cwd=work, capture_output=True, timeout=120)
-        report("deno %s: runtime/shim.ts %s" % (target.version, what),
-               [] if r.returncode == 0 else ["deno %s failed" % argv[0]], tail((r.stdout + r.stderr).decode()))
+    modules = sorted(os.path.join(top, "runtime", f) for f in os.listdir(os.path.join(top, "runtime"))
+                     if f.endswith(".ts"))
+    for what, argv in (("type-check", ["check"]), ("pass deno lint", ["lint"]),
+                       ("are formatted as deno fmt formats them", ["fmt", "--check"])):
+        for files, which in (([shim], "the layer's runtime/shim.ts"), (modules, "the modules of runtime/")):
+            r = subprocess.run([deno] + argv + ["--no-config"] + files, env=env, cwd=work, capture_output=True,
+                               timeout=120)
+            report("deno %s: %s %s" % (target.version, which, what),
+                   [] if r.returncode == 0 else ["deno %s failed" % argv[0]], tail((r.stdout + r.stderr).decode()))
 
 
 def check_server():

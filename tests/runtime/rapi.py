@@ -14,6 +14,15 @@ and lambda/core/states.go) where the runtime can tell the difference:
 - bodies rendered as Go's json.Encoder does (field order, trailing newline),
   and sent as Go's net/http sends them (chunked above 2 KiB).
 
+With concurrency N above 1 it serves as Lambda Managed Instances do, which
+RIE does not emulate (AWS_LAMBDA_MAX_CONCURRENCY): up to N /next requests
+may wait at once, each taking the next queued invocation, and every
+invocation in flight may be answered, in any order; a /next beyond the
+limit is refused with 403. It counts the /next requests outstanding and the
+invocations in flight at once, so a test can tell overlap from sequence
+(and that a runtime at concurrency 1 never has two /next outstanding).
+An invocation may carry a tenant id (Lambda-Runtime-Aws-Tenant-Id).
+
 Response streaming (Lambda-Runtime-Function-Response-Mode: streaming) is
 read as chunked transfer with trailers, and each chunk's arrival time is
 kept so a test can tell streaming from buffering.
@@ -65,8 +74,9 @@ def error_response(error_type, message):
 
 class Invocation:
     def __init__(self, payload, timeout, trace_id, client_context,
-                 cognito_id, cognito_pool, content_type):
+                 cognito_id, cognito_pool, content_type, tenant_id=""):
         self.id = str(uuid.uuid4())
+        self.tenant_id = tenant_id
         self.payload = payload
         self.timeout = timeout
         self.trace_id = trace_id
@@ -76,12 +86,20 @@ class Invocation:
         self.content_type = content_type
         self.deadline_ms = None
         self.delivered_at = None
+        self.settled_at = None
         self.result = None
 
 
 class State:
-    def __init__(self, function_name):
+    def __init__(self, function_name, concurrency=1):
         self.cond = threading.Condition()
+        self.concurrency = concurrency
+        self.flying = {}          # concurrency > 1: id -> invocation in flight
+        self.outstanding = 0      # /next requests waiting or being answered
+        self.max_outstanding = 0
+        self.max_flying = 0
+        self.refused_next = 0
+        self.accept_status = 202  # 200: as some Runtime API implementations answer
         self.function_name = function_name
         self.runtime_state = STARTED
         self.queue = []
@@ -185,6 +203,41 @@ class Handler(BaseHTTPRequestHandler):
     def next(self):
         st = self.server.state
         with st.cond:
+            st.outstanding += 1
+            st.max_outstanding = max(st.max_outstanding, st.outstanding)
+        try:
+            if st.concurrency > 1:
+                return self.next_concurrent(st)
+            return self.next_one(st)
+        finally:
+            with st.cond:
+                st.outstanding -= 1
+
+    def next_concurrent(self, st):
+        with st.cond:
+            if st.outstanding > st.concurrency:
+                st.refused_next += 1
+                refused = error_response("TooManyRequests", "more than %d concurrent /next" % st.concurrency)
+                inv = None
+            else:
+                refused = None
+                while not st.queue and not st.stopping:
+                    st.cond.wait(0.2)
+                if st.stopping:
+                    self.close_connection = True
+                    return
+                inv = st.queue.pop(0)
+                now = time.time()
+                inv.delivered_at = now
+                inv.deadline_ms = int(now * 1000) + int(inv.timeout * 1000)
+                st.flying[inv.id] = inv
+                st.max_flying = max(st.max_flying, len(st.flying))
+        if refused is not None:
+            return self.reply_json(403, refused)
+        self.send_invocation(st, inv)
+
+    def next_one(self, st):
+        with st.cond:
             if st.first_next_ns is None:
                 st.first_next_ns = time.time_ns()
             refused = None
@@ -212,6 +265,9 @@ class Handler(BaseHTTPRequestHandler):
             inv = st.inflight
         if refused is not None:
             return self.reply_json(*refused)
+        self.send_invocation(st, inv)
+
+    def send_invocation(self, st, inv):
         headers = []
         for name, value in (
             ("Lambda-Runtime-Aws-Request-Id", inv.id),
@@ -221,6 +277,7 @@ class Handler(BaseHTTPRequestHandler):
             ("Lambda-Runtime-Invoked-Function-Arn",
              "arn:aws:lambda:us-east-1:012345678912:function:%s" % st.function_name),
             ("Lambda-Runtime-Deadline-Ms", str(inv.deadline_ms)),
+            ("Lambda-Runtime-Aws-Tenant-Id", inv.tenant_id),
         ):
             if value:
                 headers.append((name, value))
@@ -257,6 +314,11 @@ class Handler(BaseHTTPRequestHandler):
         self.reply_json(status, reply)
 
     def settle(self, st, rid, kind, body, chunks, times, trailers):
+        if st.concurrency > 1:
+            inv = st.flying.pop(rid, None)
+            if inv is None:
+                return 400, error_response("InvalidRequestID", "Invalid request ID")
+            return self.record(st, inv, kind, body, chunks, times, trailers)
         denied = st.transition(INVOCATION_RESPONSE if kind == "response" else INVOCATION_ERROR_RESPONSE)
         if denied is not None:
             return 403, denied
@@ -264,6 +326,11 @@ class Handler(BaseHTTPRequestHandler):
         if inv is None or inv.id != rid or st.reply_sent:
             # Like RIE, the state stays where the transition put it.
             return 400, error_response("InvalidRequestID", "Invalid request ID")
+        st.reply_sent = True
+        st.runtime_state = RESPONSE_SENT
+        return self.record(st, inv, kind, body, chunks, times, trailers)
+
+    def record(self, st, inv, kind, body, chunks, times, trailers):
         result = {
             "kind": kind,
             "headers": {k.lower(): v for k, v in self.headers.items()},
@@ -272,7 +339,7 @@ class Handler(BaseHTTPRequestHandler):
             "chunk_times": times,
             "trailers": trailers,
         }
-        status, reply = 202, go_json({"status": "OK"})
+        status, reply = st.accept_status, go_json({"status": "OK"})
         if kind == "response" and chunks is None and len(body) > MAX_PAYLOAD:
             status = 413
             reply = error_response(
@@ -285,8 +352,7 @@ class Handler(BaseHTTPRequestHandler):
                 % (len(body), MAX_PAYLOAD)}, separators=(",", ":")).encode())
             result["headers"] = {"lambda-runtime-function-error-type": "Function.ResponseSizeTooLarge"}
         inv.result = result
-        st.reply_sent = True
-        st.runtime_state = RESPONSE_SENT
+        inv.settled_at = time.time()
         st.completed += 1
         st.cond.notify_all()
         return status, reply
@@ -305,8 +371,8 @@ class _Server(ThreadingHTTPServer):
 class RuntimeAPI:
     """The server, on 127.0.0.1 and a free port, in a background thread."""
 
-    def __init__(self, function_name="test-function"):
-        self.state = State(function_name)
+    def __init__(self, function_name="test-function", concurrency=1):
+        self.state = State(function_name, concurrency)
         self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.state = self.state
         self.address = "127.0.0.1:%d" % self.httpd.server_address[1]
@@ -323,9 +389,10 @@ class RuntimeAPI:
         self.httpd.server_close()
 
     def invoke(self, payload=b"{}", timeout=300, trace_id="", client_context="",
-               cognito_id="", cognito_pool="", content_type=""):
+               cognito_id="", cognito_pool="", content_type="", tenant_id=""):
         """Queues an invocation; returns its request id."""
-        inv = Invocation(payload, timeout, trace_id, client_context, cognito_id, cognito_pool, content_type)
+        inv = Invocation(payload, timeout, trace_id, client_context, cognito_id, cognito_pool, content_type,
+                         tenant_id)
         with self.state.cond:
             self.invocations[inv.id] = inv
             self.state.queue.append(inv)
