@@ -1,25 +1,20 @@
 /*
- * Builds the layer zip (and the example's): finds the Deno, checks what
- * its binary needs against --arch and --runtime, then writes the zips and
- * manifest.json into an output set (outfile.h) that lands in the output
- * directory only with artifacts_commit(), once the templates have joined
- * it.
+ * The artifacts of a run, assembled from the steps of the other modules:
+ * the Deno (deno_source.h), what its binary is and needs (inspect.h),
+ * the checks of that against --arch and --runtime, the zips (layer.h) and
+ * manifest.json, written into the output set the caller owns.
  *
  * A first build from a release zip inflates its deno in a second thread
- * (the checks need the ELF tables, and the version it carries) while the
- * main thread copies the compressed entry into the layer; the verdict is
- * remembered per SHA-256, and the layer's own SHA-256 per set of inputs,
- * so a repeated build is a plain copy.
+ * (inspect.h) while this one copies the compressed entry into the layer;
+ * the verdict is remembered per SHA-256, and the layer's own SHA-256 per
+ * set of inputs (cache.h), so a repeated build is a plain copy.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,25 +23,23 @@
 
 #include "artifacts.h"
 #include "assets.h"
+#include "buf.h"
+#include "cache.h"
 #include "deno_source.h"
 #include "digest.h"
 #include "doc.h"
 #include "elf.h"
+#include "inspect.h"
 #include "json.h"
 #include "layer.h"
 #include "log.h"
 #include "outfile.h"
 #include "xalloc.h"
 
-#define DEFAULT_OUT_DIR	"cfngen.out"
 #define MANIFEST_NAME	"manifest.json"
 #define EXAMPLE_NAME	"example-fn.zip"
 #define AL2_GLIBC	26	/* glibc 2.26 on Amazon Linux 2 */
 #define AL2023_GLIBC	34	/* glibc 2.34 on Amazon Linux 2023 */
-#define RECORD_MAX	4096
-#define SCAN_PASSES	4
-#define VERSION_MAX	40	/* "2.9.5", "2.0.0-rc.1": without the v */
-#define READ_CHUNK	(1024 * 1024)
 
 /* The Deno a run builds from. */
 struct source {
@@ -57,19 +50,25 @@ struct source {
 	char			 sha256[SHA256_HEX_LEN + 1]; /* zip's or binary's */
 };
 
-/* What the binary is and needs; remembered per input SHA-256. */
-struct verdict {
-	uint64_t	size;
-	struct elf_info	elf;
-	char		version[VERSION_MAX + 2];	/* "v2.9.5", or "" */
+/* One assembly: what it is given, and what it has found so far. */
+struct job {
+	const struct options	*o;
+	struct cache		*cache;
+	struct outset		*out;
+	struct build_result	*b;
+	struct source		 s;
+	struct verdict		 v;
+	struct inspect		*t;	/* the verdict still being found */
+	char			*key;	/* of the build record, or NULL */
+	struct artifact		 known;	/* what the record says, or zeros */
 };
 
 static int
-source_open(const struct options *o, struct source *s)
+source_open(const struct options *o, struct cache *c, struct source *s)
 {
 	struct stat	st;
 
-	if (deno_source_resolve(o, &s->in) == -1)
+	if (deno_source_resolve(o, c, &s->in) == -1)
 		return -1;
 	if (s->in.bin_path != NULL) {
 		s->what = xasprintf("--deno-bin %s", s->in.bin_path);
@@ -103,125 +102,6 @@ source_path(const struct source *s)
 }
 
 /*
- * Cache records: "key value" lines, written atomically. A record that
- * cannot be read or parsed is ignored; one that cannot be written only
- * costs time later.
- */
-static char *
-record_read(const char *path)
-{
-	char	*text;
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	text = xmalloc(RECORD_MAX + 1);
-	n = read(fd, text, RECORD_MAX + 1);
-	close(fd);
-	if (n <= 0 || n > RECORD_MAX) {
-		free(text);
-		return NULL;
-	}
-	text[n] = '\0';
-	if (strlen(text) != (size_t)n) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/* The value of "key value" in text, up to the end of its line. */
-static const char *
-record_get(const char *text, const char *key, size_t *len)
-{
-	const char	*p = text;
-	size_t		 k = strlen(key);
-
-	while (*p != '\0') {
-		if (strncmp(p, key, k) == 0 && p[k] == ' ') {
-			p += k + 1;
-			*len = strcspn(p, "\n");
-			return p;
-		}
-		p += strcspn(p, "\n");
-		if (*p == '\n')
-			p++;
-	}
-	return NULL;
-}
-
-static int
-record_u64(const char *text, const char *key, uint64_t max, uint64_t *out)
-{
-	const char	*v;
-	size_t		 n, i;
-	uint64_t	 x = 0;
-
-	if ((v = record_get(text, key, &n)) == NULL || n == 0 || n > 20)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (v[i] < '0' || v[i] > '9' ||
-		    x > (UINT64_MAX - (uint64_t)(v[i] - '0')) / 10)
-			return -1;
-		x = x * 10 + (uint64_t)(v[i] - '0');
-	}
-	if (x > max)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-static int
-record_int(const char *text, const char *key, int max, int *out)
-{
-	uint64_t	x;
-
-	if (record_u64(text, key, (uint64_t)max, &x) == -1)
-		return -1;
-	*out = (int)x;
-	return 0;
-}
-
-static int
-record_hex(const char *text, const char *key, char out[SHA256_HEX_LEN + 1])
-{
-	const char	*v;
-	size_t		 n;
-
-	if ((v = record_get(text, key, &n)) == NULL || n != SHA256_HEX_LEN)
-		return -1;
-	memcpy(out, v, SHA256_HEX_LEN);
-	out[SHA256_HEX_LEN] = '\0';
-	return valid_sha256_hex(out);
-}
-
-/*
- * A record is an optimisation: one that cannot be written costs time
- * later, so it is a warning, and the run goes on.
- */
-static void
-record_write(const char *cache, const char *sub, const char *name,
-    const char *text)
-{
-	char	*dir, *path;
-	int	 e;
-
-	dir = xasprintf("%s/%s", cache, sub);
-	path = xasprintf("%s/%s", dir, name);
-	if (mkdir_p(dir) == -1)
-		e = errno;
-	else
-		e = outfile_put_quiet(path, text, strlen(text), 0644);
-	if (e != 0)
-		log_warn("%s: cache record not saved: %s", path, strerror(e));
-	else
-		log_verbose("%s: written", path);
-	free(path);
-	free(dir);
-}
-
-/*
  * The SHA-256 of the Deno zip or binary without reading it, when known: the
  * release cache knows it, or a digest record of this very file (device,
  * inode, size, modification and change times; any write to the file moves
@@ -233,11 +113,7 @@ digest_record_name(const struct stat *st)
 	unsigned char	 md[SHA256_LEN];
 	char		*text, *name;
 
-	text = xasprintf("%ju %ju %jd %jd.%09ld %jd.%09ld",
-	    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
-	    (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
-	    st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
-	    st->st_ctim.tv_nsec);
+	text = cache_identity(st);
 	sha256_buf(text, strlen(text), md);
 	name = xmalloc(SHA256_HEX_LEN + 1);
 	hex_encode(md, SHA256_LEN, name);
@@ -246,10 +122,10 @@ digest_record_name(const struct stat *st)
 }
 
 static int
-source_known(const struct options *o, struct source *s)
+source_known(struct cache *c, struct source *s)
 {
 	struct stat	 st;
-	char		*name, *path, *text;
+	char		*name, *text;
 	int		 rc = 0;
 
 	if (s->in.bin_path == NULL && s->in.zip_sha256 != NULL &&
@@ -260,16 +136,13 @@ source_known(const struct options *o, struct source *s)
 	if (stat(source_path(s), &st) == -1)
 		return 0;
 	name = digest_record_name(&st);
-	path = xasprintf("%s/digests/%s", o->cache_dir, name);
-	if ((text = record_read(path)) != NULL &&
-	    strncmp(text, "cfngen-digest 1\n", 16) == 0 &&
-	    record_hex(text, "sha256", s->sha256) == 0) {
-		log_verbose("%s: SHA-256 remembered (%s)", source_path(s),
-		    path);
+	if ((text = cache_get(c, "digests", name, "cfngen-digest 1")) !=
+	    NULL && cache_field_hex(text, "sha256", s->sha256) == 0) {
+		log_verbose("%s: SHA-256 remembered (digests/%s)",
+		    source_path(s), name);
 		rc = 1;
 	}
 	free(text);
-	free(path);
 	free(name);
 	return rc;
 }
@@ -287,12 +160,11 @@ same_file_state(const struct stat *a, const struct stat *b)
 
 /* Hashes the Deno zip or binary, and remembers the digest for next time. */
 static int
-source_digest(const struct options *o, struct source *s)
+source_digest(struct cache *c, struct source *s)
 {
 	struct stat	 before, after;
 	unsigned char	 md[SHA256_LEN];
 	char		*name, *text;
-	time_t		 now = time(NULL);
 	int		 settled;
 
 	settled = stat(source_path(s), &before) == 0;
@@ -304,419 +176,15 @@ source_digest(const struct options *o, struct source *s)
 	 * the resolution of its timestamps: remember settled files only.
 	 */
 	settled = settled && stat(source_path(s), &after) == 0 &&
-	    same_file_state(&before, &after) &&
-	    after.st_mtim.tv_sec < now - 2 && after.st_ctim.tv_sec < now - 2;
+	    same_file_state(&before, &after) && cache_settled(&after);
 	if (settled) {
 		name = digest_record_name(&after);
 		text = xasprintf("cfngen-digest 1\nsha256 %s\n", s->sha256);
-		record_write(o->cache_dir, "digests", name, text);
+		cache_put(c, "digests", name, text);
 		free(text);
 		free(name);
 	}
 	return 0;
-}
-
-/* "version v2.9.5" (or "version -": none found) into out. */
-static int
-record_version(const char *text, char out[VERSION_MAX + 2])
-{
-	const char	*v;
-	size_t		 n;
-
-	if ((v = record_get(text, "version", &n)) == NULL || n == 0 ||
-	    n > VERSION_MAX + 1)
-		return -1;
-	if (n == 1 && *v == '-') {
-		out[0] = '\0';
-		return 0;
-	}
-	memcpy(out, v, n);
-	out[n] = '\0';
-	return *out == 'v' && valid_deno_version(out, NULL) == 0 &&
-	    strcmp(out, "latest") != 0 ? 0 : -1;
-}
-
-static int
-verdict_load(const struct options *o, const struct source *s,
-    struct verdict *v)
-{
-	char	*path, *text;
-	int	 rc = -1;
-
-	path = xasprintf("%s/verdicts/%s", o->cache_dir, s->sha256);
-	if ((text = record_read(path)) == NULL)
-		goto out;
-	memset(v, 0, sizeof(*v));
-	if (strncmp(text, "cfngen-verdict 2\n", 17) != 0 ||
-	    record_u64(text, "size", UINT64_MAX, &v->size) == -1 ||
-	    record_int(text, "class", 64, &v->elf.elf_class) == -1 ||
-	    record_int(text, "big-endian", 1, &v->elf.big_endian) == -1 ||
-	    record_int(text, "type", 0xffff, &v->elf.type) == -1 ||
-	    record_int(text, "machine", 0xffff, &v->elf.machine) == -1 ||
-	    record_int(text, "glibc-major", 99999, &v->elf.glibc_major) == -1 ||
-	    record_int(text, "glibc-minor", 99999, &v->elf.glibc_minor) == -1 ||
-	    record_int(text, "glibc-patch", 99999, &v->elf.glibc_patch) == -1 ||
-	    record_version(text, v->version) == -1 ||
-	    v->size != s->size) {
-		log_verbose("%s: not a valid record; ignoring it", path);
-		goto out;
-	}
-	log_verbose("deno: checked before (%s); using that verdict", path);
-	rc = 0;
-out:
-	free(text);
-	free(path);
-	return rc;
-}
-
-static void
-verdict_save(const struct options *o, const struct source *s,
-    const struct verdict *v)
-{
-	char	*text;
-
-	text = xasprintf("cfngen-verdict 2\nsize %" PRIu64 "\nclass %d\n"
-	    "big-endian %d\ntype %d\nmachine %d\nglibc-major %d\n"
-	    "glibc-minor %d\nglibc-patch %d\nversion %s\n", v->size,
-	    v->elf.elf_class, v->elf.big_endian, v->elf.type, v->elf.machine,
-	    v->elf.glibc_major, v->elf.glibc_minor, v->elf.glibc_patch,
-	    v->version[0] != '\0' ? v->version : "-");
-	record_write(o->cache_dir, "verdicts", s->sha256, text);
-	free(text);
-}
-
-/* The scan's verdict, as errors naming the input. */
-static int
-scan_status(const struct source *s, enum elf_status st, const char *why)
-{
-	const char	*subject = s->zip != NULL ? "deno: " : "";
-
-	switch (st) {
-	case ELF_OK:
-		return 0;
-	case ELF_NOT_ELF:
-		log_usage("%s: %snot an ELF executable (a script or another "
-		    "kind of file); expected the Linux deno binary", s->what,
-		    subject);
-		break;
-	case ELF_BAD:
-		log_usage("%s: %sa damaged ELF file: %s", s->what, subject, why);
-		break;
-	case ELF_MORE:
-		log_usage("%s: %sits ELF tables are spread too far apart",
-		    s->what, subject);
-		break;
-	}
-	return -1;
-}
-
-/*
- * The version a Deno binary carries. Its HTTP user agent is there twice
- * in a row, short and long: "Deno/2.9.5" then "Deno/2.9.5+17fadf3" (in
- * Deno 1.46 and 2.x alike); that pair, with a commit after the "+", gives
- * the version. A binary without it, or with two different ones, has none
- * that can be trusted. The bytes come as a stream, in order, in chunks
- * (repeated ones are skipped): a pair that straddles two chunks is found
- * in the tail kept from the one before.
- */
-#define PAIR_MAX	(2 * (5 + VERSION_MAX) + 1 + 7)
-#define TAIL_LEN	128
-
-struct verscan {
-	uint64_t	next;		/* offset of the next byte not seen */
-	unsigned char	tail[2 * TAIL_LEN];
-	size_t		tail_len;
-	char		found[VERSION_MAX + 2];
-	int		conflict;
-};
-
-static int
-version_char(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
-}
-
-/*
- * At p, "Deno/": 1 and the version in v when the pair is there, 0 when it
- * is not, -1 when the n bytes at p end too soon to tell.
- */
-static int
-version_pair(const unsigned char *p, size_t n, char v[VERSION_MAX + 1])
-{
-	const unsigned char	*s = p + 5, *long_form;
-	unsigned char		 c;
-	size_t			 len, i;
-
-	for (len = 0; len <= VERSION_MAX; len++) {
-		if (5 + len + 5 > n)
-			return -1;
-		if (memcmp(s + len, "Deno/", 5) == 0)
-			break;
-		if (!version_char(s[len]))
-			return 0;
-	}
-	if (len == 0 || len > VERSION_MAX || s[0] < '0' || s[0] > '9')
-		return 0;
-	/* "Deno/" version "Deno/" version "+" commit */
-	if (5 + len + 5 + len + 1 + 7 > n)
-		return -1;
-	long_form = s + len + 5;
-	if (memcmp(long_form, s, len) != 0 || long_form[len] != '+')
-		return 0;
-	for (i = 1; i <= 7; i++) {
-		c = long_form[len + i];
-		if ((c < '0' || c > '9') && (c < 'a' || c > 'f'))
-			return 0;
-	}
-	memcpy(v, s, len);
-	v[len] = '\0';
-	return valid_deno_version(v, NULL) == 0 ? 1 : 0;
-}
-
-/*
- * The pairs that begin in p[0 .. starts) and end by p[n]. (memchr for the
- * "/", a rare byte in a binary, is several times faster than memmem.)
- */
-static void
-verscan_search(struct verscan *vs, const unsigned char *p, size_t n,
-    size_t starts)
-{
-	const unsigned char	*q, *end = p + n;
-	char			 v[VERSION_MAX + 1];
-
-	if (n < 5)
-		return;
-	for (q = p + 4; q < end && q - 4 < p + starts; q++) {
-		if ((q = memchr(q, '/', (size_t)(end - q))) == NULL ||
-		    q - 4 >= p + starts)
-			break;
-		if (memcmp(q - 4, "Deno", 4) != 0 ||
-		    version_pair(q - 4, (size_t)(end - q) + 4, v) != 1)
-			continue;
-		if (vs->found[0] == '\0')
-			snprintf(vs->found, sizeof(vs->found), "v%s", v);
-		else if (strcmp(vs->found + 1, v) != 0)
-			vs->conflict = 1;
-	}
-}
-
-static void
-verscan_feed(struct verscan *vs, uint64_t off, const unsigned char *p,
-    size_t n)
-{
-	size_t	k, keep;
-
-	if (off + n <= vs->next)
-		return;
-	if (off < vs->next) {
-		p += vs->next - off;
-		n -= (size_t)(vs->next - off);
-	} else if (off > vs->next)
-		vs->tail_len = 0;	/* a gap: nothing straddles it */
-	vs->next = off + n;
-	k = n < TAIL_LEN ? n : TAIL_LEN;
-	memcpy(vs->tail + vs->tail_len, p, k);
-	verscan_search(vs, vs->tail, vs->tail_len + k, vs->tail_len);
-	verscan_search(vs, p, n, n);
-	if (n >= TAIL_LEN) {
-		memcpy(vs->tail, p + n - TAIL_LEN, TAIL_LEN);
-		vs->tail_len = TAIL_LEN;
-	} else {
-		keep = vs->tail_len + n < TAIL_LEN ? vs->tail_len + n : TAIL_LEN;
-		memmove(vs->tail, vs->tail + vs->tail_len + n - keep, keep);
-		vs->tail_len = keep;
-	}
-}
-
-/* The version found, or "" when none can be trusted. */
-static const char *
-verscan_result(const struct verscan *vs)
-{
-	return vs->conflict ? "" : vs->found;
-}
-
-/* Reads the whole binary in order for its version. */
-static int
-bin_version(const struct source *s, int fd, struct verdict *v)
-{
-	struct verscan	 vs;
-	unsigned char	*buf;
-	uint64_t	 off = 0;
-	ssize_t		 r;
-	int		 rc = -1;
-
-	memset(&vs, 0, sizeof(vs));
-	buf = xmalloc(READ_CHUNK);
-	for (;;) {
-		if ((r = pread(fd, buf, READ_CHUNK, (off_t)off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_error("%s: %s", s->what, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		verscan_feed(&vs, off, buf, (size_t)r);
-		off += (uint64_t)r;
-	}
-	snprintf(v->version, sizeof(v->version), "%s", verscan_result(&vs));
-	rc = 0;
-out:
-	free(buf);
-	return rc;
-}
-
-/*
- * Reads what the scan asks for from the binary, until it has a verdict;
- * then all of it, for its version.
- */
-static int
-inspect_bin(const struct source *s, struct verdict *v)
-{
-	struct elf_scan	*scan;
-	enum elf_status	 st = ELF_MORE;
-	const char	*why = NULL;
-	unsigned char	*buf = NULL;
-	uint64_t	 off = 0, len;
-	ssize_t		 r;
-	int		 fd, i, rc = -1;
-
-	if ((fd = open(s->in.bin_path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_error("%s: %s", s->what, strerror(errno));
-		return -1;
-	}
-	scan = elf_scan_new(s->size);
-	for (i = 0; i < 16; i++) {
-		st = elf_scan_result(scan, &v->elf, &why, &off, &len);
-		if (st != ELF_MORE)
-			break;
-		buf = xrealloc(buf, len);
-		if ((r = pread(fd, buf, len, (off_t)off)) == -1) {
-			log_error("%s: %s", s->what, strerror(errno));
-			goto out;
-		}
-		if ((uint64_t)r != len) {
-			log_error("%s: the file changed while being read",
-			    s->what);
-			goto out;
-		}
-		elf_scan_feed(scan, off, buf, len);
-	}
-	v->size = s->size;
-	if ((rc = scan_status(s, st, why)) == 0)
-		rc = bin_version(s, fd, v);
-out:
-	free(buf);
-	elf_scan_free(scan);
-	close(fd);
-	return rc;
-}
-
-/*
- * A release zip's deno is inflated (which also verifies its CRC-32) and
- * scanned in a thread of its own while the layer zip is being written;
- * nothing is committed before its verdict. A second pass happens only when
- * a table lies where the first one did not keep it. The thread reports
- * nothing: the main thread does, from what it left.
- */
-struct inspect {
-	const struct source	*s;
-	pthread_t		 thread;
-	int			 running;
-	atomic_int		 stop;
-	struct elf_scan		*scan;
-	struct verscan		 vs;
-	struct verdict		 v;
-	enum elf_status		 st;
-	const char		*why;
-	char			*err;	/* the entry is damaged or unreadable */
-	int			 rc;
-};
-
-static int
-inspect_feed(void *arg, uint64_t off, const void *p, size_t n)
-{
-	struct inspect	*t = arg;
-
-	if (atomic_load_explicit(&t->stop, memory_order_relaxed))
-		return -1;
-	elf_scan_feed(t->scan, off, p, n);
-	verscan_feed(&t->vs, off, p, n);
-	return 0;
-}
-
-static void *
-inspect_run(void *arg)
-{
-	struct inspect	*t = arg;
-	uint64_t	 off, len;
-	int		 pass;
-
-	t->scan = elf_scan_new(t->s->size);
-	t->st = ELF_MORE;
-	t->rc = -1;
-	for (pass = 0; pass < SCAN_PASSES && t->st == ELF_MORE; pass++) {
-		if (layer_input_inflate(t->s->zip, inspect_feed, t, &t->err) ==
-		    -1)
-			goto out;
-		t->st = elf_scan_result(t->scan, &t->v.elf, &t->why, &off, &len);
-	}
-	t->v.size = t->s->size;
-	snprintf(t->v.version, sizeof(t->v.version), "%s",
-	    verscan_result(&t->vs));
-	t->rc = 0;
-out:
-	elf_scan_free(t->scan);
-	t->scan = NULL;
-	return NULL;
-}
-
-static void
-inspect_start(struct inspect *t, const struct source *s)
-{
-	t->s = s;
-	memset(&t->vs, 0, sizeof(t->vs));
-	atomic_store(&t->stop, 0);
-	log_verbose("deno: inflating %" PRIu64 " bytes to check it", s->size);
-	if (pthread_create(&t->thread, NULL, inspect_run, t) == 0)
-		t->running = 1;
-	else
-		inspect_run(t);
-}
-
-/* Stops the inspection if it still runs and forgets it; accepts an idle one. */
-static void
-inspect_cancel(struct inspect *t)
-{
-	if (t->running) {
-		atomic_store(&t->stop, 1);
-		pthread_join(t->thread, NULL);
-		t->running = 0;
-	}
-	free(t->err);
-	t->err = NULL;
-	t->s = NULL;
-}
-
-/* Waits for the verdict, and reports what went wrong. */
-static int
-inspect_finish(struct inspect *t, struct verdict *v)
-{
-	int	rc = -1;
-
-	if (t->running)
-		pthread_join(t->thread, NULL);
-	t->running = 0;
-	if (t->rc == -1)
-		log_usage("%s", t->err != NULL ? t->err :
-		    "deno: the check stopped");
-	else if (scan_status(t->s, t->st, t->why) == 0) {
-		*v = t->v;
-		rc = 0;
-	}
-	inspect_cancel(t);
-	return rc;
 }
 
 static enum arch
@@ -846,39 +314,6 @@ need_asset(const char *name)
 	return a;
 }
 
-/*
- * Where the artifacts go: --out-dir (created if missing; its parent must
- * exist), ./cfngen.out for cfngen build, else a private directory that
- * nothing lands from. Either way they are staged in b->out.
- */
-static int
-prepare_dir(const struct options *o, struct build_result *b)
-{
-	struct stat	 st;
-	const char	*tmp;
-
-	if (o->out_dir == NULL && o->command != CMD_BUILD) {
-		if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-			tmp = "/tmp";
-		return (b->out = outset_new(tmp)) != NULL ? 0 : -1;
-	}
-	b->out_dir = xstrdup(o->out_dir != NULL ? o->out_dir : DEFAULT_OUT_DIR);
-	if (mkdir(b->out_dir, 0777) == 0)
-		b->out_dir_created = 1;
-	else if (errno != EEXIST || stat(b->out_dir, &st) == -1) {
-		log_usage("--out-dir %s: %s", b->out_dir, strerror(errno));
-		return -1;
-	} else if (!S_ISDIR(st.st_mode)) {
-		log_usage("--out-dir %s: exists and is not a directory",
-		    b->out_dir);
-		return -1;
-	} else if (access(b->out_dir, W_OK | X_OK) == -1) {
-		log_usage("--out-dir %s: not writable", b->out_dir);
-		return -1;
-	}
-	return (b->out = outset_new(b->out_dir)) != NULL ? 0 : -1;
-}
-
 static void
 set_artifact(struct artifact *a, const char *name, char *path, uint64_t size,
     const unsigned char md[SHA256_LEN], uint64_t unzipped, const char *prefix)
@@ -922,7 +357,7 @@ layer_name(const struct options *o, const char *version)
 
 /* The staged layer gets its name, once the version is known. */
 static int
-name_layer(const struct options *o, struct build_result *b)
+name_layer(const struct options *o, struct outset *out, struct build_result *b)
 {
 	const char	*path;
 	char		*name;
@@ -930,7 +365,7 @@ name_layer(const struct options *o, struct build_result *b)
 
 	name = layer_name(o, b->deno_version);
 	if (strcmp(strrchr(b->layer.path, '/') + 1, name) != 0) {
-		if ((path = outset_rename(b->out, b->layer.path, name)) == NULL)
+		if ((path = outset_rename(out, b->layer.path, name)) == NULL)
 			rc = -1;
 		else {
 			free(b->layer.path);
@@ -948,7 +383,7 @@ name_layer(const struct options *o, struct build_result *b)
  */
 static int
 write_layer(const struct options *o, const struct source *s,
-    struct build_result *b, const struct artifact *known)
+    struct outset *out, struct build_result *b, const struct artifact *known)
 {
 	const struct asset	*boot, *shim;
 	struct layer_zip	*z = NULL;
@@ -961,7 +396,7 @@ write_layer(const struct options *o, const struct source *s,
 	    (shim = need_asset("runtime/shim.ts")) == NULL)
 		return -1;
 	name = layer_name(o, b->deno_version);
-	path = xstrdup(outset_add(b->out, name));
+	path = xstrdup(outset_add(out, name));
 	if ((z = layer_zip_new(path)) == NULL ||
 	    layer_zip_add_buf(z, "bootstrap", boot->data, boot->size,
 	    0755) == -1 ||
@@ -1002,7 +437,8 @@ out:
 }
 
 static int
-write_example(const struct options *o, struct build_result *b)
+write_example(const struct options *o, struct outset *out,
+    struct build_result *b)
 {
 	const struct asset	*mod;
 	struct layer_zip	*z;
@@ -1012,7 +448,7 @@ write_example(const struct options *o, struct build_result *b)
 
 	if ((mod = need_asset("example-fn/mod.ts")) == NULL)
 		return -1;
-	path = xstrdup(outset_add(b->out, EXAMPLE_NAME));
+	path = xstrdup(outset_add(out, EXAMPLE_NAME));
 	if ((z = layer_zip_new(path)) == NULL ||
 	    layer_zip_add_buf(z, "mod.ts", mod->data, mod->size, 0644) == -1 ||
 	    layer_zip_finish(z, &size, md) == -1) {
@@ -1046,7 +482,7 @@ manifest_artifact(const struct artifact *a)
 
 static int
 write_manifest(const struct options *o, const struct source *s,
-    const struct build_result *b)
+    struct outset *out, const struct build_result *b)
 {
 	struct doc	*root, *inputs, *list;
 	struct buf	 text;
@@ -1075,7 +511,7 @@ write_manifest(const struct options *o, const struct source *s,
 	doc_map_set(root, "artifacts", list);
 	buf_init(&text, 0);
 	if (json_emit(root, &text) == 0 &&
-	    outfile_put(outset_add(b->out, MANIFEST_NAME), text.data, text.len,
+	    outfile_put(outset_add(out, MANIFEST_NAME), text.data, text.len,
 	    0644) == 0)
 		rc = 0;
 	buf_free(&text);
@@ -1114,47 +550,46 @@ build_key(const struct options *o, const struct source *s)
 }
 
 static void
-record_build(const struct options *o, const char *key,
-    const struct build_result *b)
+record_build(struct cache *c, const char *key, const struct build_result *b)
 {
 	char	*text;
 
 	text = xasprintf("cfngen-build 1\nsha256 %s\nsize %" PRIu64 "\n"
 	    "unzipped %" PRIu64 "\n", b->layer.sha256, b->layer.size,
 	    b->layer.unzipped_size);
-	record_write(o->cache_dir, "builds", key, text);
+	cache_put(c, "builds", key, text);
 	free(text);
 }
 
 /* What an earlier build of the same inputs came out as; -1 when none. */
 static int
-recall_build(const struct options *o, const char *key, struct artifact *a)
+recall_build(const struct options *o, struct cache *c, const char *key,
+    struct artifact *a)
 {
 	unsigned char	 md[SHA256_LEN];
 	char		 hex[SHA256_HEX_LEN + 1];
-	char		*path, *text;
+	char		*text;
 	uint64_t	 size, unzipped;
 	int		 i, rc = -1;
 
-	path = xasprintf("%s/builds/%s", o->cache_dir, key);
-	if ((text = record_read(path)) == NULL)
+	if ((text = cache_get(c, "builds", key, "cfngen-build 1")) == NULL)
 		goto out;
-	if (strncmp(text, "cfngen-build 1\n", 15) != 0 ||
-	    record_hex(text, "sha256", hex) == -1 ||
-	    record_u64(text, "size", UINT64_MAX, &size) == -1 ||
-	    record_u64(text, "unzipped", LAMBDA_UNZIPPED_MAX, &unzipped) == -1) {
-		log_verbose("%s: not a valid record; ignoring it", path);
+	if (cache_field_hex(text, "sha256", hex) == -1 ||
+	    cache_field_u64(text, "size", UINT64_MAX, &size) == -1 ||
+	    cache_field_u64(text, "unzipped", LAMBDA_UNZIPPED_MAX, &unzipped) ==
+	    -1) {
+		log_verbose("builds/%s: not a valid record; ignoring it", key);
 		goto out;
 	}
 	for (i = 0; i < SHA256_LEN; i++)
 		md[i] = (unsigned char)(hex_digit(hex[2 * i]) << 4 |
 		    hex_digit(hex[2 * i + 1]));
 	set_artifact(a, "layer", NULL, size, md, unzipped, o->prefix);
-	log_verbose("layer: built before from the same inputs (%s)", path);
+	log_verbose("layer: built before from the same inputs (builds/%s)",
+	    key);
 	rc = 0;
 out:
 	free(text);
-	free(path);
 	return rc;
 }
 
@@ -1169,144 +604,172 @@ artifact_free(struct artifact *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/*
+ * The Deno, its SHA-256 (remembered, or computed), and what its binary is
+ * and needs: a verdict remembered for that SHA-256, else one being found
+ * (j->t: in a thread for a zip's deno) or, for a bare binary, found here.
+ * A verdict in hand is checked at once.
+ */
 static int
-build(const struct options *o, struct build_result *b, int identify)
+find_source(struct job *j)
 {
 	const struct asset	*boot, *shim;
-	struct source		 s;
-	struct verdict		 v;
-	struct inspect		 t;
-	struct artifact		 known;
-	char			*key = NULL;
-	int			 have = 0, recalled = 0, rc = -1;
-	int			 skip_layer;
+	struct source		*s = &j->s;
 
-	memset(b, 0, sizeof(*b));
-	memset(&s, 0, sizeof(s));
-	memset(&t, 0, sizeof(t));
-	memset(&known, 0, sizeof(known));
-	b->arch = o->arch;
 	if ((boot = need_asset("runtime/bootstrap")) == NULL ||
 	    (shim = need_asset("runtime/shim.ts")) == NULL)
 		return -1;
-	if (source_open(o, &s) == -1)
-		goto out;
-	if (!version_from_binary(o))
-		b->deno_version = xstrdup(s.in.version);
-	if (check_size(&s, boot->size + s.size + shim->size) == -1)
-		goto out;
-	/*
-	 * What the binary is and needs: from a verdict remembered for its
-	 * SHA-256, or by looking. A zip's deno is looked at in a thread while
-	 * its SHA-256 is computed and the layer written; a bare binary is
-	 * read here.
-	 */
-	if (source_known(o, &s)) {
-		if (verdict_load(o, &s, &v) == 0)
-			have = 1;
-		else if (s.zip != NULL)
-			inspect_start(&t, &s);
-	} else {
-		if (s.zip != NULL)
-			inspect_start(&t, &s);
-		if (source_digest(o, &s) == -1)
-			goto out;
-		if (verdict_load(o, &s, &v) == 0) {
-			inspect_cancel(&t);
-			have = 1;
+	if (source_open(j->o, j->cache, s) == -1)
+		return -1;
+	if (!version_from_binary(j->o))
+		j->b->deno_version = xstrdup(s->in.version);
+	if (check_size(s, boot->size + s->size + shim->size) == -1)
+		return -1;
+	if (!source_known(j->cache, s)) {
+		/* the inspection overlaps the hashing */
+		if (s->zip != NULL)
+			j->t = inspect_start(s->zip, s->size, s->what);
+		if (source_digest(j->cache, s) == -1)
+			return -1;
+	}
+	j->b->deno_sha256 = xstrdup(s->sha256);
+	if (inspect_recall(j->cache, s->sha256, s->size, &j->v) == 0) {
+		inspect_cancel(j->t);
+		j->t = NULL;
+	} else if (s->zip == NULL) {
+		if (inspect_file(s->in.bin_path, s->size, s->what, &j->v) == -1)
+			return -1;
+		inspect_remember(j->cache, s->sha256, &j->v);
+	} else if (j->t == NULL)
+		j->t = inspect_start(s->zip, s->size, s->what);
+	if (j->t == NULL && (settle_version(j->o, s, j->b, &j->v) == -1 ||
+	    check_verdict(j->o, s, j->b, &j->v) == -1))
+		return -1;
+	/* What an earlier build of the very same inputs came out as. */
+	if ((j->key = build_key(j->o, s)) != NULL &&
+	    recall_build(j->o, j->cache, j->key, &j->known) == -1)
+		memset(&j->known, 0, sizeof(j->known));
+	return 0;
+}
+
+/*
+ * The layer zip (from the record, when there is one, its SHA-256 is not
+ * computed again), the example's, then the verdict if it was still being
+ * found, and manifest.json.
+ */
+static int
+write_all_artifacts(struct job *j)
+{
+	struct build_result	*b = j->b;
+	const struct artifact	*known = j->known.sha256 != NULL ? &j->known :
+				    NULL;
+
+	if (b->layer.sha256 == NULL &&
+	    write_layer(j->o, &j->s, j->out, b, known) == -1)
+		return -1;
+	if (j->o->create_example && write_example(j->o, j->out, b) == -1)
+		return -1;
+	if (j->t != NULL) {
+		if (inspect_finish(j->t, &j->v) == -1) {
+			j->t = NULL;
+			return -1;
 		}
+		j->t = NULL;
+		inspect_remember(j->cache, j->s.sha256, &j->v);
+		if (settle_version(j->o, &j->s, b, &j->v) == -1 ||
+		    check_verdict(j->o, &j->s, b, &j->v) == -1)
+			return -1;
 	}
-	if (!have && s.zip == NULL) {
-		if (inspect_bin(&s, &v) == -1)
-			goto out;
-		verdict_save(o, &s, &v);
-		have = 1;
-	}
-	b->deno_sha256 = xstrdup(s.sha256);
-	if (have && (settle_version(o, &s, b, &v) == -1 ||
-	    check_verdict(o, &s, b, &v) == -1))
-		goto out;
-	if ((key = build_key(o, &s)) != NULL && recall_build(o, key, &known) == 0)
-		recalled = 1;
-	skip_layer = identify && recalled && o->out_dir == NULL;
-	if ((!skip_layer || o->create_example) && prepare_dir(o, b) == -1)
-		goto out;
-	if (skip_layer) {
-		b->layer = known;
-		memset(&known, 0, sizeof(known));
-	} else if (write_layer(o, &s, b, recalled ? &known : NULL) == -1)
-		goto out;
-	if (o->create_example && write_example(o, b) == -1)
-		goto out;
-	if (!have) {
-		if (inspect_finish(&t, &v) == -1)
-			goto out;
-		verdict_save(o, &s, &v);
-		if (settle_version(o, &s, b, &v) == -1 ||
-		    check_verdict(o, &s, b, &v) == -1)
-			goto out;
-	}
-	if (b->layer.path != NULL && name_layer(o, b) == -1)
-		goto out;
-	b->glibc_major = v.elf.glibc_major;
-	b->glibc_minor = v.elf.glibc_minor;
-	b->fits_al2 = v.elf.glibc_major < 2 ||
-	    (v.elf.glibc_major == 2 && v.elf.glibc_minor <= AL2_GLIBC);
-	if (b->out_dir != NULL && write_manifest(o, &s, b) == -1)
-		goto out;
-	if (b->out_dir == NULL && b->layer.path != NULL)
+	if (b->layer.path != NULL && name_layer(j->o, j->out, b) == -1)
+		return -1;
+	b->glibc_major = j->v.elf.glibc_major;
+	b->glibc_minor = j->v.elf.glibc_minor;
+	b->fits_al2 = j->v.elf.glibc_major < 2 ||
+	    (j->v.elf.glibc_major == 2 && j->v.elf.glibc_minor <= AL2_GLIBC);
+	if (j->o->out_dir != NULL &&
+	    write_manifest(j->o, &j->s, j->out, b) == -1)
+		return -1;
+	if (j->o->out_dir == NULL && b->layer.path != NULL)
 		report(&b->layer, 0);
-	if (b->out_dir == NULL && b->has_example)
+	if (j->o->out_dir == NULL && b->has_example)
 		report(&b->example, 0);
-	if (key != NULL && !recalled)
-		record_build(o, key, b);
-	rc = 0;
-out:
-	inspect_cancel(&t);
-	artifact_free(&known);
-	free(key);
-	source_close(&s);
+	if (j->key != NULL && known == NULL && b->layer.path != NULL)
+		record_build(j->cache, j->key, b);
+	return 0;
+}
+
+static void
+job_init(struct job *j, const struct options *o, struct cache *c,
+    struct outset *out, struct build_result *b)
+{
+	memset(j, 0, sizeof(*j));
+	memset(b, 0, sizeof(*b));
+	j->o = o;
+	j->cache = c;
+	j->out = out;
+	j->b = b;
+	b->arch = o->arch;
+}
+
+static int
+job_end(struct job *j, int rc)
+{
+	inspect_cancel(j->t);
+	artifact_free(&j->known);
+	free(j->key);
+	source_close(&j->s);
 	return rc;
 }
 
 int
-artifacts_build(const struct options *o, struct build_result *b)
+artifacts_build(const struct options *o, struct cache *c, struct outset *out,
+    struct build_result *b)
 {
-	return build(o, b, 0);
+	struct job	j;
+
+	job_init(&j, o, c, out, b);
+	if (find_source(&j) == -1 || write_all_artifacts(&j) == -1)
+		return job_end(&j, -1);
+	return job_end(&j, 0);
 }
 
 int
-artifacts_identify(const struct options *o, struct build_result *b)
+artifacts_identify(const struct options *o, struct cache *c,
+    struct outset *out, struct build_result *b)
 {
-	return build(o, b, 1);
+	struct job	j;
+
+	job_init(&j, o, c, out, b);
+	if (find_source(&j) == -1)
+		return job_end(&j, -1);
+	/* Known, checked, and not wanted on disk: the record is the layer. */
+	if (o->out_dir == NULL && j.known.sha256 != NULL && j.t == NULL) {
+		b->layer = j.known;
+		memset(&j.known, 0, sizeof(j.known));
+	}
+	return job_end(&j, write_all_artifacts(&j));
 }
 
 /* An artifact that has landed: its path in the output directory. */
 static void
-land(const struct build_result *b, struct artifact *a)
+land(const char *out_dir, struct artifact *a)
 {
 	char	*path;
 
 	if (a->path == NULL)
 		return;
-	path = xasprintf("%s/%s", b->out_dir, strrchr(a->path, '/') + 1);
+	path = xasprintf("%s/%s", out_dir, strrchr(a->path, '/') + 1);
 	free(a->path);
 	a->path = path;
 	report(a, 1);
 }
 
-int
-artifacts_commit(struct build_result *b)
+void
+artifacts_landed(struct build_result *b, const char *out_dir)
 {
-	if (b->out_dir == NULL)
-		return 0;
-	if (outset_commit(b->out) == -1)
-		return -1;
-	b->out_dir_created = 0;		/* it holds what landed now */
-	land(b, &b->layer);
+	land(out_dir, &b->layer);
 	if (b->has_example)
-		land(b, &b->example);
-	return 0;
+		land(out_dir, &b->example);
 }
 
 void
@@ -1316,10 +779,6 @@ artifacts_free(struct build_result *b)
 		return;
 	artifact_free(&b->layer);
 	artifact_free(&b->example);
-	outset_free(b->out);
-	if (b->out_dir_created)
-		rmdir(b->out_dir);
-	free(b->out_dir);
 	free(b->deno_version);
 	free(b->deno_sha256);
 	memset(b, 0, sizeof(*b));

@@ -1,13 +1,11 @@
 /*
  * The artifacts of a run: the layer zip and, with the example, the example
- * function's zip. Builds them from the Deno source (deno_source.h), after
- * the checks of elf.h, through layer.h. With an output directory (--out-dir;
- * cfngen build: ./cfngen.out by default) they and manifest.json are staged
- * in an output set (outfile.h) that the templates join, and land together
- * with artifacts_commit(); else they stay in a private temporary directory
- * that artifacts_free() removes.
+ * function's zip, built from the Deno source (deno_source.h) after the
+ * checks of inspect.h, through layer.h, into an output set (outfile.h) the
+ * caller owns: it lands in the output directory when the caller commits
+ * it, else it is a private temporary directory.
  *
- * Files in the output directory:
+ * Files, with an output directory (--out-dir; cfngen build: ./cfngen.out):
  *   deno-layer-<arch>-<version>.zip   the layer (arch as Lambda spells it)
  *   example-fn.zip                    with --create-example
  *   manifest.json                     what was built, and from what
@@ -16,10 +14,10 @@
  * --deno-bin without --deno it is the version the binary carries, and
  * one that carries another version than --deno is a usage error.
  *
- * The cache directory remembers, per SHA-256 of a Deno zip or binary,
- * what the binary is and needs (verdicts/<sha256>), so a repeated build
- * copies without inflating; and per set of inputs, what the layer zip
- * came out as (builds/<key>), which artifacts_identify() uses.
+ * The cache (cache.h) remembers, per SHA-256 of a Deno zip or binary,
+ * what the binary is and needs, so a repeated build copies without
+ * inflating; and per set of inputs, what the layer zip came out as, which
+ * artifacts_identify() uses.
  */
 #ifndef CFNGEN_ARTIFACTS_H
 #define CFNGEN_ARTIFACTS_H
@@ -28,6 +26,7 @@
 
 #include "options.h"
 
+struct cache;
 struct outset;
 
 struct artifact {
@@ -40,6 +39,7 @@ struct artifact {
 	char		*key;		/* S3 key: prefix + sha256 + ".zip" */
 };
 
+/* What was built: plain data, owned by it (artifacts_free()). */
 struct build_result {
 	struct artifact	 layer;
 	struct artifact	 example;
@@ -50,21 +50,17 @@ struct build_result {
 	int		 glibc_minor;
 	int		 fits_al2;	/* runs on provided.al2 (glibc 2.26) */
 	char		*deno_sha256;	/* of the Deno zip (or binary) built from */
-	/*
-	 * Where the files are staged: a set in out_dir, or in a private
-	 * directory when out_dir is NULL; NULL when nothing was written.
-	 * Other files for out_dir (the templates) join it with outset_add().
-	 */
-	struct outset	*out;
-	char		*out_dir;	/* the output directory, or NULL */
-	int		 out_dir_created; /* by this run, and still empty */
 };
 
 /* Lambda's limit on a function and all its layers, unzipped (250 MiB). */
 #define LAMBDA_UNZIPPED_MAX	262144000ULL
 
-/* Builds everything options ask for. Reports failures; -1 on error. */
-int	artifacts_build(const struct options *, struct build_result *);
+/*
+ * Builds everything options ask for into out. Reports failures; -1 on
+ * error (what was staged stays in out, for its owner to drop).
+ */
+int	artifacts_build(const struct options *, struct cache *,
+	    struct outset *out, struct build_result *);
 /*
  * For cfngen template: like artifacts_build(), except that when an earlier
  * build of the very same inputs (Deno, embedded runtime, arch, runtime,
@@ -72,18 +68,14 @@ int	artifacts_build(const struct options *, struct build_result *);
  * zip is not written again: layer.path is NULL and the rest of layer (size,
  * SHA-256, key) comes from that record. With --out-dir it always builds.
  */
-int	artifacts_identify(const struct options *, struct build_result *);
+int	artifacts_identify(const struct options *, struct cache *,
+	    struct outset *out, struct build_result *);
 /*
- * Lands the set in the output directory: the zips, manifest.json and what
- * joined them, all or nothing (the paths in b then name the landed files).
- * 0 without an output directory. Reports; -1 on error.
+ * After the caller has committed out into out_dir: the paths in b name
+ * the landed files, and each is reported.
  */
-int	artifacts_commit(struct build_result *);
-/*
- * Frees, and removes what was staged and did not land (and the output
- * directory, if this run created it for nothing). After a failed build
- * too; accepts NULL.
- */
+void	artifacts_landed(struct build_result *, const char *out_dir);
+/* Frees b's strings; accepts NULL. */
 void	artifacts_free(struct build_result *);
 
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "aws_config.h"
+#include "buf.h"
 #include "doc.h"
 #include "http.h"
 #include "ini.h"
@@ -148,7 +149,7 @@ clean_endpoint(const char *url, const char *from)
 
 	/* options.c's rule, so a value means the same from any source. */
 	if ((why = endpoint_url_problem(url)) != NULL) {
-		log_error("%s: %s: %s", from, url, why);
+		log_usage("%s: %s: %s", from, url, why);
 		return NULL;
 	}
 	n = strlen(url);
@@ -211,7 +212,7 @@ aws_config_new(const char *profile, const char *region,
 	c->creds_sec = creds_section(c->creds_file, c->profile);
 	c->config_sec = config_section(c->config_file, c->profile);
 	if (profile != NULL && c->creds_sec < 0 && c->config_sec < 0) {
-		log_error("profile %s: not found in %s or %s%s", c->profile,
+		log_usage("profile %s: not found in %s or %s%s", c->profile,
 		    ini_name(c->creds_file), ini_name(c->config_file),
 		    c->profile_flag ? "" : " (named by AWS_PROFILE)");
 		goto fail;
@@ -227,13 +228,13 @@ aws_config_new(const char *profile, const char *region,
 		from = where = xasprintf("%s:%d", ini_name(c->config_file),
 		    ini_line(c->config_file, (size_t)c->config_sec, "region"));
 	else {
-		log_error("no AWS region: pass --region, set AWS_REGION, or "
+		log_usage("no AWS region: pass --region, set AWS_REGION, or "
 		    "set region in profile %s of %s", c->profile,
 		    ini_name(c->config_file));
 		goto fail;
 	}
 	if (valid_region(v) == -1) {
-		log_error("%s: %s: not an AWS region name (e.g. us-east-1)",
+		log_usage("%s: %s: not an AWS region name (e.g. us-east-1)",
 		    from, v);
 		goto fail;
 	}

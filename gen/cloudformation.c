@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws_config.h"
+#include "buf.h"
 #include "cloudformation.h"
 #include "digest.h"
 #include "http.h"

@@ -1,13 +1,15 @@
 /*
  * Where Deno comes from: --deno-bin, --deno-zip, the cache, a download.
  *
- * The cache holds <cache>/deno/<version>/<asset> and, beside it,
+ * The cache (cache.h) holds <cache>/deno/<version>/<asset> and, beside it,
  * <asset>.verified: the SHA-256 and size the download was verified with
- * (against the published .sha256sum or a --deno-sha256 pin). A release
- * enters the cache only after that check and a look at its zip structure:
- * it is downloaded to a temporary file in the same directory, verified,
- * and renamed into place, so the cache never holds a partial file. A cache
- * hit is re-verified by size against the record, without rehashing.
+ * (against the published .sha256sum or a --deno-sha256 pin), and the
+ * identity of the file it was seen in. A release enters the cache only
+ * after that check and a look at its zip structure: it is downloaded to a
+ * temporary file in the same directory, verified, and renamed into place,
+ * so the cache never holds a partial file. A cache hit is trusted without
+ * rehashing only while the file's identity is the recorded one; otherwise
+ * it is hashed again and must match the checksum it was verified with.
  */
 #include "config.h"
 
@@ -22,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "cache.h"
 #include "deno_source.h"
 #include "digest.h"
 #include "http.h"
@@ -33,18 +37,19 @@
 
 #define LATEST_URL_DEFAULT	"https://dl.deno.land/release-latest.txt"
 #define SUMFILE_MAX		(64 * 1024)
-#define VERIFIED_MAX		1024
 #define WRITEBACK_STEP		(4 * 1024 * 1024)
 #define HASH_CHUNK		(1024 * 1024)
 
 /* One release of one architecture, and where it lives. */
 struct release {
 	const struct options	*o;
+	struct cache		*cache;
+	char			*sub;		/* deno/<version> in the cache */
+	char			*name;		/* <asset>.verified */
 	char			*version;	/* "v2.9.5" */
 	char			*asset;		/* deno-<arch>-unknown-linux-gnu.zip */
-	char			*dir;		/* <cache>/deno/<version> */
+	char			*dir;		/* <cache>/deno/<version>, or NULL */
 	char			*zip;		/* dir/asset */
-	char			*verified;	/* dir/asset.verified */
 	char			 sha256[SHA256_HEX_LEN + 1];
 	uint64_t		 size;
 };
@@ -74,24 +79,32 @@ static void
 release_free(struct release *r)
 {
 	free(r->version);
+	free(r->sub);
+	free(r->name);
 	free(r->asset);
 	free(r->dir);
 	free(r->zip);
-	free(r->verified);
 	memset(r, 0, sizeof(*r));
 }
 
 static void
-release_init(struct release *r, const struct options *o, const char *version)
+release_init(struct release *r, const struct options *o, struct cache *c,
+    const char *version)
 {
+	const char	*dir = cache_dir(c);
+
 	memset(r, 0, sizeof(*r));
 	r->o = o;
+	r->cache = c;
 	r->version = xstrdup(version);
 	r->asset = xasprintf("deno-%s-unknown-linux-gnu.zip",
 	    arch_deno_name(o->arch));
-	r->dir = xasprintf("%s/deno/%s", o->cache_dir, version);
-	r->zip = xasprintf("%s/%s", r->dir, r->asset);
-	r->verified = xasprintf("%s.verified", r->zip);
+	r->sub = xasprintf("deno/%s", version);
+	r->name = xasprintf("%s.verified", r->asset);
+	if (dir != NULL) {
+		r->dir = xasprintf("%s/%s", dir, r->sub);
+		r->zip = xasprintf("%s/%s", r->dir, r->asset);
+	}
 }
 
 /* A word for a shell command line: quoted when it needs to be. */
@@ -138,82 +151,98 @@ fetch_command(const struct release *r)
 }
 
 /*
- * Reads the .verified record: "sha256 <hex>\nsize <bytes>\n". 0 when it
- * is there and well formed, -1 (silently: it is only a cache) otherwise.
+ * The .verified record of r as it was verified: "sha256", "size", and
+ * "file", the identity of the file then (absent while the file was not
+ * settled). Written after the file has landed.
  */
-static int
-read_verified(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size)
+static void
+record_verified(const struct release *r, const struct stat *st)
 {
-	char			 text[VERIFIED_MAX + 1], *end;
-	ssize_t			 n;
-	unsigned long long	 sz;
-	int			 fd, rc = -1;
+	char	*text, *id = NULL;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, text, VERIFIED_MAX);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	if (strncmp(text, "sha256 ", 7) != 0 ||
-	    strspn(text + 7, "0123456789abcdef") != SHA256_HEX_LEN ||
-	    strncmp(text + 7 + SHA256_HEX_LEN, "\nsize ", 6) != 0)
-		goto out;
-	end = text + 7 + SHA256_HEX_LEN + 6;
-	if (*end < '0' || *end > '9')
-		goto out;
-	errno = 0;
-	sz = strtoull(end, &end, 10);
-	if (errno != 0 || strcmp(end, "\n") != 0)
-		goto out;
-	memcpy(hex, text + 7, SHA256_HEX_LEN);
-	hex[SHA256_HEX_LEN] = '\0';
-	*size = sz;
-	rc = 0;
-out:
-	return rc;
+	if (cache_settled(st))
+		id = cache_identity(st);
+	text = xasprintf("cfngen-release 1\nsha256 %s\nsize %llu\n%s%s%s",
+	    r->sha256, (unsigned long long)r->size, id != NULL ? "file " : "",
+	    id != NULL ? id : "", id != NULL ? "\n" : "");
+	cache_put(r->cache, r->sub, r->name, text);
+	free(text);
+	free(id);
 }
 
 /*
  * Looks r up in the cache. Returns 1 on a verified hit (r->sha256 and
- * r->size filled), 0 on a miss (an incomplete or damaged entry is a miss,
- * said with -v), -1 when the entry contradicts a --deno-sha256 pin.
+ * r->size filled), 0 on a miss (an incomplete, damaged or changed entry is
+ * a miss: said with -v, or a warning when its bytes changed), -1 when the
+ * entry contradicts a --deno-sha256 pin.
  */
 static int
 cache_lookup(struct release *r)
 {
-	struct stat	st;
+	struct stat	 st;
+	unsigned char	 md[SHA256_LEN];
+	char		 hex[SHA256_HEX_LEN + 1];
+	char		*text, *id = NULL;
+	const char	*have;
+	size_t		 n;
+	uint64_t	 size;
+	int		 fd, rc = 0;
 
-	if (read_verified(r->verified, r->sha256, &r->size) == -1) {
-		if (access(r->zip, F_OK) == 0)
-			log_verbose("%s: no valid record of its checksum; "
-			    "not using it", r->zip);
-		else
-			log_verbose("Deno %s (%s): not in the cache %s",
-			    r->version, arch_lambda_name(r->o->arch),
-			    r->o->cache_dir);
+	if (r->dir == NULL)
+		return 0;
+	/* Older records have no "cfngen-release 1" line: the fields tell. */
+	if ((text = cache_get(r->cache, r->sub, r->name, NULL)) == NULL) {
+		log_verbose("Deno %s (%s): not in the cache %s", r->version,
+		    arch_lambda_name(r->o->arch), cache_dir(r->cache));
 		return 0;
 	}
-	if (stat(r->zip, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_verbose("%s: missing from the cache", r->zip);
-		return 0;
+	if (cache_field_hex(text, "sha256", r->sha256) == -1 ||
+	    cache_field_u64(text, "size", UINT64_MAX, &size) == -1) {
+		log_verbose("%s: no valid record of its checksum; not using "
+		    "it", r->zip);
+		goto out;
 	}
+	r->size = size;
+	if ((fd = cache_open_file(r->cache, r->sub, r->asset, &st)) == -1)
+		goto out;
+	close(fd);
 	if ((uint64_t)st.st_size != r->size) {
 		log_verbose("%s: %llu bytes, the verified download had %llu; "
 		    "not using it", r->zip, (unsigned long long)st.st_size,
 		    (unsigned long long)r->size);
-		return 0;
+		goto out;
 	}
 	if (r->o->deno_sha256 != NULL &&
 	    strcmp(r->o->deno_sha256, r->sha256) != 0) {
 		log_error("%s: checksum mismatch: --deno-sha256 is %s, the "
 		    "cached release (verified when downloaded) has %s",
 		    r->zip, r->o->deno_sha256, r->sha256);
-		return -1;
+		rc = -1;
+		goto out;
+	}
+	/* git's index rule: the same identity, else the bytes again. */
+	id = cache_identity(&st);
+	if ((have = cache_field(text, "file", &n)) == NULL ||
+	    n != strlen(id) || strncmp(have, id, n) != 0) {
+		log_verbose("%s: changed since it was verified, or not "
+		    "settled then; checking its SHA-256", r->zip);
+		if (sha256_file(r->zip, md, NULL) == -1)
+			goto out;
+		hex_encode(md, SHA256_LEN, hex);
+		if (strcmp(hex, r->sha256) != 0) {
+			log_warn("%s: its SHA-256 is %s, not the %s it was "
+			    "verified with; not using it", r->zip, hex,
+			    r->sha256);
+			goto out;
+		}
+		record_verified(r, &st);
 	}
 	log_verbose("%s: cached, sha256 %s", r->zip, r->sha256);
-	return 1;
+	rc = 1;
+out:
+	free(id);
+	free(text);
+	return rc;
 }
 
 /*
@@ -221,12 +250,16 @@ cache_lookup(struct release *r)
  * says yes to root on a read-only file system. -1 with errno if not.
  */
 static int
-dir_writable(const char *dir)
+dir_writable(struct cache *c, const char *sub, const char *dir)
 {
 	char		*probe;
 	int		 fd, saved;
 
-	if (mkdir_p(dir) == -1)
+	if (dir == NULL) {
+		errno = EPERM;
+		return -1;
+	}
+	if (cache_mkdir(c, sub) == -1)
 		return -1;
 	probe = xasprintf("%s/.probe.XXXXXX", dir);
 	if ((fd = mkostemp(probe, O_CLOEXEC)) == -1) {
@@ -456,7 +489,8 @@ download(struct http *h, struct release *r, const char *dir, int record)
 	struct sink		 s;
 	unsigned char		 md[SHA256_LEN];
 	char			 expect[SHA256_HEX_LEN + 1], *from = NULL;
-	char			*url = NULL, *label = NULL, *dest, *text;
+	char			*url = NULL, *label = NULL, *dest;
+	struct stat		 st;
 	const char		*why;
 	int			 rc = -1;
 
@@ -465,7 +499,7 @@ download(struct http *h, struct release *r, const char *dir, int record)
 	dest = xasprintf("%s/%s", dir, r->asset);
 	if (expected_digest(h, r, expect, &from) == -1)
 		goto out;
-	if ((of = outfile_open(dest, 0644)) == NULL)
+	if ((of = outfile_create(dest, 0644)) == NULL)
 		goto out;
 	sink_start(&s, outfile_fd(of), outfile_path(of));
 	url = release_url(r, "");
@@ -515,17 +549,15 @@ download(struct http *h, struct release *r, const char *dir, int record)
 		goto out;
 	}
 	log_verbose("%s: sha256 %s matches %s", r->asset, r->sha256, from);
-	if (record) {
-		text = xasprintf("sha256 %s\nsize %llu\n", r->sha256,
-		    (unsigned long long)r->size);
-		rc = outfile_put(r->verified, text, strlen(text), 0644);
-		free(text);
-		if (rc == -1)
-			goto out;
-		rc = -1;
+	if (record && fstat(s.fd, &st) == -1) {
+		log_error("%s: %s", s.path, strerror(errno));
+		goto out;
 	}
 	rc = outfile_commit(of);
 	of = NULL;
+	/* The record names the file as it landed (a rename moves its ctime). */
+	if (rc == 0 && record && stat(dest, &st) == 0)
+		record_verified(r, &st);
 out:
 	sink_end(&s, NULL);	/* before the file closes */
 	outfile_abort(of);
@@ -587,12 +619,12 @@ out:
  * fills r. for_fetch: cfngen fetch, which must fill the cache or fail.
  */
 static int
-obtain(const struct options *o, int for_fetch, struct release *r,
-    char **tmpdir)
+obtain(const struct options *o, struct cache *c, int for_fetch,
+    struct release *r, char **tmpdir)
 {
 	struct http	*h = NULL;
 	char		*version = NULL, *cmd, *tmpl;
-	const char	*t;
+	const char	*where;
 	int		 rc = -1, hit;
 
 	*tmpdir = NULL;
@@ -604,7 +636,7 @@ obtain(const struct options *o, int for_fetch, struct release *r,
 			goto out;
 	} else
 		version = xstrdup(o->deno_version);
-	release_init(r, o, version);
+	release_init(r, o, c, version);
 	if ((hit = cache_lookup(r)) == -1)
 		goto out;
 	if (hit) {
@@ -622,20 +654,22 @@ obtain(const struct options *o, int for_fetch, struct release *r,
 	}
 	if (h == NULL && (h = http_new()) == NULL)
 		goto out;
-	if (dir_writable(r->dir) == 0) {
+	if (dir_writable(c, r->sub, r->dir) == 0) {
 		rc = download(h, r, r->dir, 1);
 		goto out;
 	}
+	where = r->dir != NULL ? r->dir : o->cache_dir;
 	if (for_fetch) {
 		log_error("%s: cannot write to the cache: %s (choose another "
-		    "with --cache-dir)", r->dir, strerror(errno));
+		    "with --cache-dir)", where, r->dir != NULL ?
+		    strerror(errno) : "not trusted");
 		goto out;
 	}
-	log_warn("%s: cannot write to the cache: %s; downloading to a "
-	    "temporary file instead (Deno will not be cached)", r->dir,
-	    strerror(errno));
-	t = getenv("TMPDIR");
-	tmpl = xasprintf("%s/cfngen-deno.XXXXXX", t && *t == '/' ? t : "/tmp");
+	if (r->dir != NULL)
+		log_warn("%s: cannot write to the cache: %s; downloading to a "
+		    "temporary file instead (Deno will not be cached)", where,
+		    strerror(errno));
+	tmpl = xasprintf("%s/cfngen-deno.XXXXXX", outfile_tmpdir());
 	if (mkdtemp(tmpl) == NULL) {
 		log_error("%s: %s", tmpl, strerror(errno));
 		free(tmpl);
@@ -672,7 +706,8 @@ check_pinned_zip(const struct options *o, struct deno_input *in)
 }
 
 int
-deno_source_resolve(const struct options *o, struct deno_input *in)
+deno_source_resolve(const struct options *o, struct cache *c,
+    struct deno_input *in)
 {
 	struct release	r;
 	int		rc = -1;
@@ -700,7 +735,7 @@ deno_source_resolve(const struct options *o, struct deno_input *in)
 			goto out;
 		return 0;
 	}
-	if (obtain(o, 0, &r, &in->tmpdir) == -1)
+	if (obtain(o, c, 0, &r, &in->tmpdir) == -1)
 		goto out;
 	in->version = xstrdup(r.version);
 	in->zip_path = xstrdup(r.zip);
@@ -716,13 +751,13 @@ out:
 }
 
 int
-deno_source_fetch(const struct options *o)
+deno_source_fetch(const struct options *o, struct cache *c)
 {
 	struct release	 r;
 	char		*tmpdir = NULL;
 	int		 rc;
 
-	if ((rc = obtain(o, 1, &r, &tmpdir)) == 0) {
+	if ((rc = obtain(o, c, 1, &r, &tmpdir)) == 0) {
 		log_info("Deno %s (%s) is in the cache, sha256 %s", r.version,
 		    arch_lambda_name(o->arch), r.sha256);
 		if (printf("%s\n", r.zip) < 0)

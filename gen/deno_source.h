@@ -12,6 +12,8 @@
 
 #include "options.h"
 
+struct cache;
+
 struct deno_input {
 	char	*zip_path;	/* a release-style zip holding "deno", or NULL */
 	char	*bin_path;	/* a bare binary, or NULL */
@@ -30,12 +32,13 @@ struct deno_input {
  * Finds (and if needed downloads into the cache) the Deno to build with.
  * Fills in (the caller releases it with deno_input_free). -1 on error.
  */
-int	deno_source_resolve(const struct options *, struct deno_input *);
+int	deno_source_resolve(const struct options *, struct cache *,
+	    struct deno_input *);
 /*
  * cfngen fetch: download and verify a release into the cache, and print
  * its path on stdout. Needs no network when it is cached already.
  */
-int	deno_source_fetch(const struct options *);
+int	deno_source_fetch(const struct options *, struct cache *);
 void	deno_input_free(struct deno_input *);
 
 #endif

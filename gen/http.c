@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "xalloc.h"

@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "xalloc.h"
 
 struct http;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "ini.h"
 #include "log.h"
 #include "xalloc.h"

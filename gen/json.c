@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "json.h"
 #include "log.h"
 #include "xalloc.h"

@@ -1,10 +1,16 @@
 /*
  * cfngen: publish a Deno custom runtime as an AWS Lambda layer.
  *
- * main parses the command line into struct options and wires the steps
- * together: options -> artifacts -> upload -> document -> text. The work
- * itself lives in the modules; only main maps failures to exit codes
- * (0 success, 1 failure, 2 usage error).
+ * main parses the command line into struct options, dispatches the command
+ * from a table, and wires the steps together: options -> checks ->
+ * artifacts -> upload -> document -> text. It owns the run's output set
+ * and is the only place that maps failures to exit codes (0 success,
+ * 1 failure, 2 usage error). The work itself lives in the modules.
+ *
+ * A command is one entry of commands[] and one function: the entry says
+ * what the command does (so that options_finish() refuses what does not
+ * apply) and whether it talks to AWS (then the AWS configuration and the
+ * credentials are settled before any work).
  */
 #include "config.h"
 
@@ -16,7 +22,11 @@
 #include <unistd.h>
 
 #include "artifacts.h"
+#include "aws_config.h"
+#include "buf.h"
+#include "cache.h"
 #include "deno_source.h"
+#include "http.h"
 #include "log.h"
 #include "options.h"
 #include "outfile.h"
@@ -25,140 +35,163 @@
 #include "regions.h"
 #include "xalloc.h"
 
-#define OPT_HELP	0x100
-#define OPT_VERSION	0x101
+/* What a command that talks to AWS has settled before any work. */
+struct aws {
+	struct aws_config	*cfg;
+	struct aws_credentials	 cr;
+	struct http		*http;
+};
 
-static const char	usage_text[] =
-"usage: cfngen [build|template|fetch] [OPTIONS]\n"
-"\n"
-"Publish a Deno custom runtime as an AWS Lambda layer: build the layer zip,\n"
-"upload it to S3 and print the CloudFormation template.\n"
-"\n"
-"Commands:\n"
-"  (none)      build the artifacts, upload them, print the template\n"
-"  build       build the artifacts only (never touches S3)\n"
-"  template    print the template(s) without uploading\n"
-"  fetch       download and verify a Deno release into the cache\n"
-"\n"
-"What to build:\n"
-"  --arch ARCH            arm64 (default) or x86_64\n"
-"  --deno VERSION         Deno release, vX.Y.Z or latest (default " DENO_DEFAULT_VERSION ")\n"
-"  --runtime RUNTIME      provided.al2023 (default) or provided.al2\n"
-"  --create-example       also build and deploy the example function\n"
-"  --layer-arn ARN        the layer the example uses, instead of the stack's\n"
-"  --layer-name NAME      layer name (default deno-runtime)\n"
-"  -c, --context KEY=VAL  the original CDK app's context: architecture,\n"
-"                         denoVersion, createExample, layerArn\n"
-"\n"
-"Where Deno comes from:\n"
-"  --deno-zip FILE        a release zip (deno-<arch>-unknown-linux-gnu.zip)\n"
-"  --deno-bin FILE        a Deno executable\n"
-"  --deno-sha256 HEX      expected SHA-256 of the release zip\n"
-"  --deno-base-url URL    release mirror (default: GitHub releases of denoland/deno)\n"
-"  --cache-dir DIR        download cache (default ~/.cache/cfngen)\n"
-"  --offline              never use the network\n"
-"\n"
-"Templates:\n"
-"  --stack layer|example|all  which template to print (default layer;\n"
-"                         all with --create-example)\n"
-"  --format yaml|json     output format (default yaml)\n"
-"  -o, --output FILE      write the template to FILE instead of stdout\n"
-"  --out-dir DIR          write artifacts, manifest.json and templates to DIR\n"
-"  --check FILE           exit 1 with a diff if FILE differs from the template\n"
-"  --cdk-compat           keep the original CDK app's logical IDs\n"
-"  --layer-stack-name N   layer stack the example refers to\n"
-"                         (default DenoRuntimeLayerStack)\n"
-"  --export-layer-arn     also export LayerArn (see cfngen(1) for the trap)\n"
-"  --share WHO            let others use the layer: public, account IDs or\n"
-"                         an organization (o-...), comma-separated\n"
-"  --log-retention DAYS   example function's log retention (default 30)\n"
-"  --url-auth NONE|AWS_IAM  example Function URL auth (default NONE)\n"
-"\n"
-"AWS:\n"
-"  --bucket NAME          S3 bucket (default: the CDK bootstrap assets bucket)\n"
-"  --bucket-pattern P     one bucket per region, e.g. NAME-{region}\n"
-"                         ({account} too); the template names it with !Sub\n"
-"  --regions R1,R2,...    upload to each region's bucket (one build)\n"
-"  --max-parallel N       regions at a time (default 4)\n"
-"  --prefix PREFIX        S3 key prefix\n"
-"  --region REGION        AWS region\n"
-"  --profile NAME         AWS profile\n"
-"  --endpoint-url URL     S3 endpoint (for S3-compatible stores and tests)\n"
-"\n"
-"  -q, --quiet            errors and warnings only\n"
-"  -v, --verbose          more detail (twice for debugging)\n"
-"  --help                 show this help\n"
-"  --version              show the version\n"
-"\n"
-"Exit status: 0 success, 1 failure, 2 usage error. See cfngen(1).\n";
+struct command {
+	const char	*name;		/* the word; NULL: the pipeline */
+	const char	*summary;	/* one line for --help */
+	int		(*run)(const struct options *, struct aws *);
+	unsigned int	 does;		/* OPTIONS_*, for options_finish() */
+	int		 aws;		/* settle AWS config and credentials */
+	const char	*out_dir;	/* --out-dir unless given, or NULL */
+	int		 no_options;	/* answers without checking options */
+};
 
+static int	cmd_pipeline(const struct options *, struct aws *);
+static int	cmd_build(const struct options *, struct aws *);
+static int	cmd_template(const struct options *, struct aws *);
+static int	cmd_fetch(const struct options *, struct aws *);
+static int	cmd_help(const struct options *, struct aws *);
+
+static const struct command	commands[] = {
+	{
+		.name = NULL,
+		.summary = "build the artifacts, upload them, print the "
+		    "template",
+		.run = cmd_pipeline,
+		.does = OPTIONS_UPLOADS,
+		.aws = 1,
+	},
+	{
+		.name = "build",
+		.summary = "build the artifacts only (never touches S3)",
+		.run = cmd_build,
+		.does = OPTIONS_NO_TEMPLATE,
+		.out_dir = "cfngen.out",
+	},
+	{
+		.name = "template",
+		.summary = "print the template(s) without uploading",
+		.run = cmd_template,
+	},
+	{
+		.name = "fetch",
+		.summary = "download and verify a Deno release into the cache",
+		.run = cmd_fetch,
+		.does = OPTIONS_DOWNLOADS,
+	},
+	{
+		.name = "help",
+		.summary = "show this help (as --help and -h)",
+		.run = cmd_help,
+		.no_options = 1,
+	},
+};
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+	struct buf	 b;
+	const char	*sep = "";
+	size_t		 i;
+	int		 rc = 0;
+
+	buf_init(&b, 0);
+	rc |= buf_adds(&b, "usage: cfngen [");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].name != NULL) {
+			rc |= buf_addf(&b, "%s%s", sep, commands[i].name);
+			sep = "|";
+		}
+	rc |= buf_adds(&b, "] [OPTIONS]\n\n"
+	    "Publish a Deno custom runtime as an AWS Lambda layer: build the "
+	    "layer zip,\nupload it to S3 and print the CloudFormation "
+	    "template.\n\nCommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		rc |= buf_addf(&b, "  %-10s  %s\n", commands[i].name != NULL ?
+		    commands[i].name : "(none)", commands[i].summary);
+	options_help(&b);
+	rc |= buf_adds(&b, "\nExit status: 0 success, 1 failure, 2 usage "
+	    "error. See cfngen(1).\n");
+	(void)rc;	/* an uncapped buf cannot refuse */
+	fputs(b.data, f);
+	buf_free(&b);
+}
+
+static const struct command *
+find_command(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].name != NULL &&
+		    strcmp(commands[i].name, word) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * getopt_long's table from the option table; shorts gets the short
+ * options ("o:qv..."). Flags without a short name get 0x200 + index.
+ */
 static struct option *
-long_options(char *shorts, size_t shorts_len)
+long_options(struct buf *shorts)
 {
 	const struct option_desc	*d;
 	struct option			*lo;
-	size_t				 n, i, s = 0;
+	size_t				 n, i;
+	int				 rc = 0;
 
 	for (n = 0; options_flag(n) != NULL; n++)
 		;
-	lo = xcalloc(n + 4, sizeof(*lo));
+	lo = xcalloc(n + 1, sizeof(*lo));
 	for (i = 0; i < n; i++) {
 		d = options_flag(i);
 		lo[i].name = d->name;
 		lo[i].has_arg = d->has_arg ? required_argument : no_argument;
 		lo[i].val = d->short_name ? d->short_name : (int)(0x200 + i);
-		if (d->short_name && s + 3 < shorts_len) {
-			shorts[s++] = (char)d->short_name;
+		if (d->short_name) {
+			rc |= buf_addc(shorts, d->short_name);
 			if (d->has_arg)
-				shorts[s++] = ':';
+				rc |= buf_addc(shorts, ':');
 		}
 	}
-	lo[n].name = "context";
-	lo[n].has_arg = required_argument;
-	lo[n].val = 'c';
-	lo[n + 1].name = "help";
-	lo[n + 1].val = OPT_HELP;
-	lo[n + 2].name = "version";
-	lo[n + 2].val = OPT_VERSION;
-	shorts[s++] = 'c';
-	shorts[s++] = ':';
-	shorts[s] = '\0';
+	(void)rc;	/* an uncapped buf cannot refuse */
 	return lo;
 }
 
 /*
- * Fills o from argv. Returns 0 to go on, -1 on a usage error, 1 when
- * --help or --version has been answered.
+ * Fills o and *cmd from argv. Returns 0 to go on, -1 on a usage error,
+ * 1 when --help or --version has been answered.
  */
 static int
-parse_args(struct options *o, int argc, char *argv[])
+parse_args(struct options *o, const struct command **cmd, int argc,
+    char *argv[])
 {
 	struct option	*lo;
-	char		 shorts[64];
-	const char	*command = NULL;
+	struct buf	 shorts;
+	const char	*word = NULL;
 	int		 c, idx, rc = 0;
 	size_t		 i;
 
-	lo = long_options(shorts, sizeof(shorts));
+	buf_init(&shorts, 0);
+	lo = long_options(&shorts);
+	*cmd = &commands[0];
 	opterr = 0;
 	/* "+" would stop at the command word; we let options follow it. */
-	while (rc == 0 && (c = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
+	while (rc == 0 &&
+	    (c = getopt_long(argc, argv, shorts.data, lo, &idx)) != -1) {
 		switch (c) {
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			rc = 1;
-			break;
-		case OPT_VERSION:
-			printf("cfngen %s\n", PACKAGE_VERSION);
-			rc = 1;
-			break;
-		case 'c':
-			if (options_set_context(o, optarg) == -1)
-				rc = -1;
-			break;
 		case '?':
 			if (optopt != 0 && optopt < 0x100) {
-				if (strchr(shorts, optopt) != NULL)
+				if (strchr(shorts.data, optopt) != NULL)
 					log_usage("-%c: needs a value", optopt);
 				else
 					log_usage("-%c: unknown option", optopt);
@@ -178,72 +211,173 @@ parse_args(struct options *o, int argc, char *argv[])
 			for (i = 0; lo[i].name != NULL; i++)
 				if (lo[i].val == c)
 					break;
-			if (lo[i].name == NULL ||
-			    options_set(o, lo[i].name, optarg) == -1)
+			if (lo[i].name == NULL)
+				rc = -1;
+			else if (strcmp(lo[i].name, "help") == 0) {
+				usage(stdout);
+				rc = 1;
+			} else if (strcmp(lo[i].name, "version") == 0) {
+				printf("cfngen %s\n", PACKAGE_VERSION);
+				rc = 1;
+			} else if (options_set(o, lo[i].name, optarg) == -1)
 				rc = -1;
 			break;
 		}
 	}
 	for (; rc == 0 && optind < argc; optind++) {
-		if (command != NULL) {
+		if (word != NULL) {
 			log_usage("%s: unexpected argument (after %s)",
-			    argv[optind], command);
+			    argv[optind], word);
 			rc = -1;
-		} else if (options_set_command(o, argv[optind]) == -1)
+		} else if ((*cmd = find_command(argv[optind])) == NULL) {
+			log_usage("%s: unknown command (build, template or "
+			    "fetch)", argv[optind]);
 			rc = -1;
-		else
-			command = argv[optind];
+		} else
+			word = argv[optind];
 	}
 	free(lo);
+	buf_free(&shorts);
+	return rc;
+}
+
+/*
+ * Before any work: the AWS configuration (a bad region, endpoint or
+ * profile is a usage error) and the credentials (none, or a provider that
+ * fails, is a failure). The upload gets what was settled here.
+ */
+static int
+aws_open(const struct options *o, struct aws *a)
+{
+	memset(a, 0, sizeof(*a));
+	/* With --regions, the first one's: each is settled again for itself. */
+	if ((a->cfg = aws_config_new(o->profile, o->nregions > 0 ?
+	    o->regions[0] : o->region, o->endpoint_url)) == NULL)
+		return -1;
+	if ((a->http = http_new()) == NULL)
+		return -1;
+	return aws_credentials_load(a->cfg, a->http, &a->cr);
+}
+
+static void
+aws_close(struct aws *a)
+{
+	aws_credentials_free(&a->cr);
+	http_free(a->http);
+	aws_config_free(a->cfg);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * The artifacts, uploaded when aws is set, with the templates beside them
+ * in the output directory, and the selected template printed when print.
+ * identify: a template needs only the keys (a build record spares the zip).
+ * The output set is the run's: the artifacts and templates land in the
+ * output directory together, or nothing does.
+ */
+static int
+produce(const struct options *o, struct aws *aws, int identify, int print)
+{
+	struct build_result	 b;
+	struct cache		*cache;
+	struct outset		*out;
+	char			*bucket = NULL;
+	int			 rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	if ((out = outset_open(o->out_dir)) == NULL)
+		return -1;
+	cache = cache_open(o->cache_dir);
+	if ((identify ? artifacts_identify(o, cache, out, &b) :
+	    artifacts_build(o, cache, out, &b)) == -1)
+		goto out;
+	/* The upload reads the finished zips where they are staged. */
+	if (aws != NULL && (o->nregions > 0 ? regions_publish(o, &b) :
+	    publish_artifacts(aws->cfg, &aws->cr, aws->http, o->bucket,
+	    o->bucket_pattern, &b, &bucket)) == -1)
+		goto out;
+	if (output_stage(o, &b, out, bucket) ==
+	    -1)
+		goto out;
+	if (o->out_dir != NULL) {
+		if (outset_commit(out) == -1)
+			goto out;
+		artifacts_landed(&b, o->out_dir);
+	}
+	rc = print ? output_templates(o, &b, bucket != NULL ? bucket :
+	    o->bucket) : 0;
+out:
+	free(bucket);
+	artifacts_free(&b);
+	cache_free(cache);
+	outset_free(out);
 	return rc;
 }
 
 static int
-run(const struct options *o)
+cmd_pipeline(const struct options *o, struct aws *aws)
 {
-	struct build_result	 b;
-	char			*bucket = NULL;
-	int			 rc = -1;
+	return produce(o, aws, 0, 1);
+}
 
-	if (o->command == CMD_FETCH)
-		return deno_source_fetch(o);
-	memset(&b, 0, sizeof(b));
-	/* template needs only the keys: a build record spares the zip */
-	if ((o->command == CMD_TEMPLATE ? artifacts_identify(o, &b) :
-	    artifacts_build(o, &b)) == -1)
-		goto out;
-	/* The upload reads the finished zips where they are staged. */
-	if (o->command == CMD_PIPELINE && (o->nregions > 0 ?
-	    regions_publish(o, &b) : publish_artifacts(o, &b, &bucket)) == -1)
-		goto out;
-	/* The out dir gets the artifacts and templates together, or nothing. */
-	if (output_stage(o, &b, bucket) == -1 || artifacts_commit(&b) == -1)
-		goto out;
-	rc = output_templates(o, &b, bucket);
-out:
-	free(bucket);
-	artifacts_free(&b);
+static int
+cmd_build(const struct options *o, struct aws *aws)
+{
+	return produce(o, NULL, 0, 0);
+}
+
+static int
+cmd_template(const struct options *o, struct aws *aws)
+{
+	return produce(o, NULL, 1, 1);
+}
+
+static int
+cmd_fetch(const struct options *o, struct aws *aws)
+{
+	struct cache	*cache;
+	int		 rc;
+
+	cache = cache_open(o->cache_dir);
+	rc = deno_source_fetch(o, cache);
+	cache_free(cache);
 	return rc;
+}
+
+static int
+cmd_help(const struct options *o, struct aws *aws)
+{
+	usage(stdout);
+	return 0;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct options	o;
-	int		rc, status;
+	struct options		 o;
+	struct aws		 aws;
+	const struct command	*cmd;
+	int			 rc, status;
 
 	cleanup_init();
 	options_init(&o);
-	rc = parse_args(&o, argc, argv);
-	if (rc == 0) {
+	memset(&aws, 0, sizeof(aws));
+	rc = parse_args(&o, &cmd, argc, argv);
+	if (rc == 0 && !cmd->no_options) {
 		log_set_level(o.verbosity);
-		rc = options_finish(&o);
+		if (cmd->out_dir != NULL && o.out_dir == NULL)
+			rc = options_set(&o, "out-dir", cmd->out_dir);
+		if (rc == 0)
+			rc = options_finish(&o, cmd->name, cmd->does);
+		if (rc == 0 && cmd->aws && aws_open(&o, &aws) == -1)
+			rc = -2;
 	}
 	if (rc == 0) {
-		rc = run(&o);
+		rc = cmd->run(&o, &aws);
 		status = rc == 0 ? 0 : rc == 1 ? 1 : log_exit_status();
 	} else
-		status = rc == 1 ? 0 : 2;
+		status = rc == 1 ? 0 : rc == -2 ? log_exit_status() : 2;
+	aws_close(&aws);
 	options_free(&o);
 	/* A failed write to stdout was reported where it happened. */
 	if (fclose(stdout) != 0 && status == 0) {

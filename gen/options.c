@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "doc.h"
 #include "log.h"
 #include "options.h"
@@ -27,7 +28,6 @@ void
 options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->command = CMD_PIPELINE;
 	o->arch = ARCH_ARM64;
 	o->deno_version = xstrdup(DENO_DEFAULT_VERSION);
 	o->runtime = RUNTIME_AL2023;
@@ -98,21 +98,6 @@ const char *
 runtime_name(enum lambda_runtime r)
 {
 	return r == RUNTIME_AL2 ? "provided.al2" : "provided.al2023";
-}
-
-const char *
-command_name(enum command c)
-{
-	switch (c) {
-	case CMD_BUILD:
-		return "build";
-	case CMD_TEMPLATE:
-		return "template";
-	case CMD_FETCH:
-		return "fetch";
-	default:
-		return "cfngen";
-	}
 }
 
 /* Validators. Each returns 0 when the string is acceptable. */
@@ -975,42 +960,109 @@ struct setter {
 				    const char *);
 };
 
-/* Sorted by name. --help and --version are main's. */
+static int	set_context(struct options *, const char *, const char *);
+
+/*
+ * Every flag, sorted by name, with what --help says of it: the argument's
+ * name, the section it is listed under, and one or more lines of help.
+ * help and version have no setter: main answers them.
+ */
+#define FLAG(nm, sc, ar, tx, fn) \
+	{ { .name = (nm), .has_arg = (ar) != NULL, .arg = (ar), \
+	    .section = (sc), .help = (tx) }, (fn) }
+#define SHORT(nm, ch, sc, ar, tx, fn) \
+	{ { .name = (nm), .has_arg = (ar) != NULL, .short_name = (ch), \
+	    .arg = (ar), .section = (sc), .help = (tx) }, (fn) }
+
 static const struct setter	setters[] = {
-	{ { "arch",		1, 0 },	set_arch },
-	{ { "bucket",		1, 0 },	set_bucket },
-	{ { "bucket-pattern",	1, 0 },	set_bucket_pattern },
-	{ { "cache-dir",		1, 0 },	set_cache_dir },
-	{ { "cdk-compat",		0, 0 },	set_cdk_compat },
-	{ { "check",		1, 0 },	set_check },
-	{ { "create-example",	0, 0 },	set_create_example },
-	{ { "deno",		1, 0 },	set_deno },
-	{ { "deno-base-url",	1, 0 },	set_deno_base_url },
-	{ { "deno-bin",		1, 0 },	set_deno_bin },
-	{ { "deno-sha256",	1, 0 },	set_deno_sha256 },
-	{ { "deno-zip",		1, 0 },	set_deno_zip },
-	{ { "endpoint-url",	1, 0 },	set_endpoint_url },
-	{ { "export-layer-arn",	0, 0 },	set_export_layer_arn },
-	{ { "format",		1, 0 },	set_format },
-	{ { "layer-arn",		1, 0 },	set_layer_arn },
-	{ { "layer-name",		1, 0 },	set_layer_name },
-	{ { "layer-stack-name",	1, 0 },	set_layer_stack_name },
-	{ { "log-retention",	1, 0 },	set_log_retention },
-	{ { "max-parallel",	1, 0 },	set_max_parallel },
-	{ { "offline",		0, 0 },	set_offline },
-	{ { "out-dir",		1, 0 },	set_out_dir },
-	{ { "output",		1, 'o' },	set_output },
-	{ { "prefix",		1, 0 },	set_prefix },
-	{ { "profile",		1, 0 },	set_profile },
-	{ { "quiet",		0, 'q' },	set_quiet },
-	{ { "region",		1, 0 },	set_region },
-	{ { "regions",		1, 0 },	set_regions },
-	{ { "runtime",		1, 0 },	set_runtime },
-	{ { "share",		1, 0 },	set_share },
-	{ { "stack",		1, 0 },	set_stack },
-	{ { "url-auth",		1, 0 },	set_url_auth },
-	{ { "verbose",		0, 'v' },	set_verbose },
+	FLAG("arch", OPTSEC_BUILD, "ARCH",
+	    "arm64 (default) or x86_64", set_arch),
+	FLAG("bucket", OPTSEC_AWS, "NAME",
+	    "S3 bucket (default: the CDK bootstrap assets bucket)",
+	    set_bucket),
+	FLAG("bucket-pattern", OPTSEC_AWS, "P",
+	    "one bucket per region, e.g. NAME-{region}\n"
+	    "({account} too); the template names it with !Sub",
+	    set_bucket_pattern),
+	FLAG("cache-dir", OPTSEC_DENO, "DIR",
+	    "download cache (default ~/.cache/cfngen)", set_cache_dir),
+	FLAG("cdk-compat", OPTSEC_TEMPLATE, NULL,
+	    "keep the original CDK app's logical IDs", set_cdk_compat),
+	FLAG("check", OPTSEC_TEMPLATE, "FILE",
+	    "exit 1 with a diff if FILE differs from the template",
+	    set_check),
+	SHORT("context", 'c', OPTSEC_BUILD, "KEY=VAL",
+	    "the original CDK app's context: architecture,\n"
+	    "denoVersion, createExample, layerArn, regions", set_context),
+	FLAG("create-example", OPTSEC_BUILD, NULL,
+	    "also build and deploy the example function",
+	    set_create_example),
+	FLAG("deno", OPTSEC_BUILD, "VERSION",
+	    "Deno release, vX.Y.Z or latest (default "
+	    DENO_DEFAULT_VERSION ")", set_deno),
+	FLAG("deno-base-url", OPTSEC_DENO, "URL",
+	    "release mirror (default: GitHub releases of\n"
+	    "denoland/deno)", set_deno_base_url),
+	FLAG("deno-bin", OPTSEC_DENO, "FILE", "a Deno executable",
+	    set_deno_bin),
+	FLAG("deno-sha256", OPTSEC_DENO, "HEX",
+	    "expected SHA-256 of the release zip", set_deno_sha256),
+	FLAG("deno-zip", OPTSEC_DENO, "FILE",
+	    "a release zip (deno-<arch>-unknown-linux-gnu.zip)",
+	    set_deno_zip),
+	FLAG("endpoint-url", OPTSEC_AWS, "URL",
+	    "S3 endpoint (for S3-compatible stores and tests)",
+	    set_endpoint_url),
+	FLAG("export-layer-arn", OPTSEC_TEMPLATE, NULL,
+	    "also export LayerArn (see cfngen(1) for the trap)",
+	    set_export_layer_arn),
+	FLAG("format", OPTSEC_TEMPLATE, "yaml|json",
+	    "output format (default yaml)", set_format),
+	SHORT("help", 'h', OPTSEC_GENERAL, NULL, "show this help", NULL),
+	FLAG("layer-arn", OPTSEC_BUILD, "ARN",
+	    "the layer the example uses, instead of the stack's",
+	    set_layer_arn),
+	FLAG("layer-name", OPTSEC_BUILD, "NAME",
+	    "layer name (default deno-runtime)", set_layer_name),
+	FLAG("layer-stack-name", OPTSEC_TEMPLATE, "NAME",
+	    "layer stack the example refers to\n"
+	    "(default DenoRuntimeLayerStack)", set_layer_stack_name),
+	FLAG("log-retention", OPTSEC_TEMPLATE, "DAYS",
+	    "example function's log retention (default 30)",
+	    set_log_retention),
+	FLAG("max-parallel", OPTSEC_AWS, "N",
+	    "regions at a time (default 4)", set_max_parallel),
+	FLAG("offline", OPTSEC_DENO, NULL, "never use the network",
+	    set_offline),
+	FLAG("out-dir", OPTSEC_TEMPLATE, "DIR",
+	    "write artifacts, manifest.json and templates to DIR",
+	    set_out_dir),
+	SHORT("output", 'o', OPTSEC_TEMPLATE, "FILE",
+	    "write the template to FILE instead of stdout", set_output),
+	FLAG("prefix", OPTSEC_AWS, "PREFIX", "S3 key prefix", set_prefix),
+	FLAG("profile", OPTSEC_AWS, "NAME", "AWS profile", set_profile),
+	SHORT("quiet", 'q', OPTSEC_GENERAL, NULL,
+	    "errors and warnings only", set_quiet),
+	FLAG("region", OPTSEC_AWS, "REGION", "AWS region", set_region),
+	FLAG("regions", OPTSEC_AWS, "R1,R2,...",
+	    "upload to each region's bucket (one build)", set_regions),
+	FLAG("runtime", OPTSEC_BUILD, "RUNTIME",
+	    "provided.al2023 (default) or provided.al2", set_runtime),
+	FLAG("share", OPTSEC_TEMPLATE, "WHO",
+	    "let others use the layer: public, account IDs or\n"
+	    "an organization (o-...), comma-separated", set_share),
+	FLAG("stack", OPTSEC_TEMPLATE, "layer|example|all",
+	    "which template to print (default layer;\n"
+	    "all with --create-example)", set_stack),
+	FLAG("url-auth", OPTSEC_TEMPLATE, "NONE|AWS_IAM",
+	    "example Function URL auth (default NONE)", set_url_auth),
+	SHORT("verbose", 'v', OPTSEC_GENERAL, NULL,
+	    "more detail (twice for debugging)", set_verbose),
+	FLAG("version", OPTSEC_GENERAL, NULL, "show the version", NULL),
 };
+
+#undef FLAG
+#undef SHORT
 
 #define NSETTERS	(sizeof(setters) / sizeof(setters[0]))
 
@@ -1018,6 +1070,53 @@ const struct option_desc *
 options_flag(size_t i)
 {
 	return i < NSETTERS ? &setters[i].d : NULL;
+}
+
+#define HELP_COLUMN	25	/* where the help text of a flag starts */
+
+void
+options_help(struct buf *out)
+{
+	static const char *const	titles[] = { "What to build",
+	    "Where Deno comes from", "Templates", "AWS", NULL };
+	const struct option_desc	*d;
+	const char			*line, *nl;
+	size_t				 sec, i, start;
+	int				 rc = 0;
+
+	for (sec = OPTSEC_BUILD; sec <= OPTSEC_GENERAL; sec++) {
+		rc |= titles[sec] != NULL ? buf_addf(out, "\n%s:\n",
+		    titles[sec]) : buf_addc(out, '\n');
+		for (i = 0; i < NSETTERS; i++) {
+			d = &setters[i].d;
+			if (d->section != sec)
+				continue;
+			start = out->len;
+			rc |= buf_adds(out, "  ");
+			if (d->short_name != 0)
+				rc |= buf_addf(out, "-%c, ", d->short_name);
+			rc |= buf_addf(out, "--%s", d->name);
+			if (d->arg != NULL)
+				rc |= buf_addf(out, " %s", d->arg);
+			if (out->len - start + 2 > HELP_COLUMN)
+				rc |= buf_adds(out, "  ");
+			else
+				rc |= buf_addf(out, "%*s", (int)(HELP_COLUMN -
+				    (out->len - start)), "");
+			for (line = d->help; ; line = nl + 1) {
+				nl = strchr(line, '\n');
+				if (line != d->help)
+					rc |= buf_addf(out, "%*s", HELP_COLUMN,
+					    "");
+				rc |= buf_add(out, line, nl != NULL ?
+				    (size_t)(nl - line) : strlen(line));
+				rc |= buf_addc(out, '\n');
+				if (nl == NULL)
+					break;
+			}
+		}
+	}
+	(void)rc;	/* an uncapped buf cannot refuse */
 }
 
 static int
@@ -1034,7 +1133,7 @@ options_set(struct options *o, const char *name, const char *value)
 	int			 rc;
 
 	s = bsearch(name, setters, NSETTERS, sizeof(setters[0]), setter_cmp);
-	if (s == NULL) {
+	if (s == NULL || s->set == NULL) {
 		log_usage("--%s: unknown option", name);
 		return -1;
 	}
@@ -1097,21 +1196,10 @@ options_set_context(struct options *o, const char *kv)
 	return rc;
 }
 
-int
-options_set_command(struct options *o, const char *word)
+static int
+set_context(struct options *o, const char *flag, const char *v)
 {
-	if (strcmp(word, "build") == 0)
-		o->command = CMD_BUILD;
-	else if (strcmp(word, "template") == 0)
-		o->command = CMD_TEMPLATE;
-	else if (strcmp(word, "fetch") == 0)
-		o->command = CMD_FETCH;
-	else {
-		log_usage("%s: unknown command (build, template or fetch)",
-		    word);
-		return -1;
-	}
-	return 0;
+	return options_set_context(o, v);
 }
 
 char *
@@ -1151,7 +1239,7 @@ check_pattern_regions(const struct options *o)
 }
 
 static int
-check_combinations(struct options *o)
+check_combinations(struct options *o, const char *command, unsigned int does)
 {
 	struct stat	st;
 
@@ -1167,20 +1255,21 @@ check_combinations(struct options *o)
 		    DENO_DEFAULT_VERSION);
 		return -1;
 	}
-	if (o->offline && o->command == CMD_PIPELINE) {
+	if (o->offline && (does & OPTIONS_UPLOADS)) {
 		log_usage("--offline: the pipeline uploads to S3, which needs "
 		    "the network; cfngen build and cfngen template work "
 		    "offline");
 		return -1;
 	}
-	if (o->command == CMD_FETCH && (o->deno_zip || o->deno_bin)) {
-		log_usage("fetch: --deno-zip and --deno-bin do not apply; "
-		    "fetch downloads a release");
+	if ((does & OPTIONS_DOWNLOADS) && (o->deno_zip || o->deno_bin)) {
+		log_usage("%s: --deno-zip and --deno-bin do not apply; "
+		    "%s downloads a release", command, command);
 		return -1;
 	}
-	if (o->command == CMD_BUILD && (o->output || o->check)) {
-		log_usage("build: %s does not apply; build writes artifacts "
-		    "(use --out-dir)", o->output ? "--output" : "--check");
+	if ((does & OPTIONS_NO_TEMPLATE) && (o->output || o->check)) {
+		log_usage("%s: %s does not apply; %s writes artifacts "
+		    "(use --out-dir)", command, o->output ? "--output" :
+		    "--check", command);
 		return -1;
 	}
 	if (o->check && o->output) {
@@ -1219,12 +1308,6 @@ check_combinations(struct options *o)
 		    "provided.al2)");
 		return -1;
 	}
-	if (o->out_dir != NULL && stat(o->out_dir, &st) == 0 &&
-	    !S_ISDIR(st.st_mode)) {
-		log_usage("--out-dir %s: exists and is not a directory",
-		    o->out_dir);
-		return -1;
-	}
 	if (o->check != NULL && stat(o->check, &st) == -1) {
 		log_usage("--check %s: %s", o->check, strerror(errno));
 		return -1;
@@ -1241,11 +1324,11 @@ check_combinations(struct options *o)
 }
 
 int
-options_finish(struct options *o)
+options_finish(struct options *o, const char *command, unsigned int does)
 {
 	const char	*v;
 
-	if (check_combinations(o) == -1)
+	if (check_combinations(o, command, does) == -1)
 		return -1;
 	if (o->cache_dir == NULL &&
 	    (o->cache_dir = options_default_cache_dir()) == NULL) {

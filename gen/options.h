@@ -9,14 +9,9 @@
 #ifndef CFNGEN_OPTIONS_H
 #define CFNGEN_OPTIONS_H
 
-#include <stddef.h>
+struct buf;
 
-enum command {
-	CMD_PIPELINE,		/* build, upload, print the template */
-	CMD_BUILD,		/* build the artifacts only */
-	CMD_TEMPLATE,		/* print the template(s), no upload */
-	CMD_FETCH		/* download a Deno release into the cache */
-};
+#include <stddef.h>
 
 enum arch {
 	ARCH_ARM64,
@@ -46,7 +41,6 @@ enum url_auth {
 };
 
 struct options {
-	enum command		 command;
 	enum arch		 arch;
 	char			*deno_version;	/* "v1.2.3" or "latest" */
 	int			 deno_version_set; /* given explicitly */
@@ -99,13 +93,22 @@ void		 options_free(struct options *);
 int		 options_set(struct options *, const char *name, const char *value);
 /* -c KEY=VALUE with the CDK context keys. -1 on a usage error. */
 int		 options_set_context(struct options *, const char *keyvalue);
-/* The subcommand word ("build", "template", "fetch"). */
-int		 options_set_command(struct options *, const char *word);
 /*
- * Checks combinations and fills in defaults that depend on the environment
- * (cache directory). Call once, after the last setter. -1 on a usage error.
+ * What the command a run does means for the options, so that
+ * options_finish() can refuse the combinations that make no sense.
  */
-int		 options_finish(struct options *);
+#define OPTIONS_UPLOADS		0x01	/* needs the network: no --offline */
+#define OPTIONS_NO_TEMPLATE	0x02	/* prints none: no --output, --check */
+#define OPTIONS_DOWNLOADS	0x04	/* a release: no --deno-zip, --deno-bin */
+
+/*
+ * Checks combinations for command (its word, "build", or NULL for the
+ * pipeline) and what it does (OPTIONS_*), and fills in defaults that depend
+ * on the environment (cache directory). Call once, after the last setter.
+ * -1 on a usage error.
+ */
+int		 options_finish(struct options *, const char *command,
+		    unsigned int does);
 /*
  * The cache directory the environment gives ($CFNGEN_CACHE_DIR, else
  * $XDG_CACHE_HOME/cfngen, else ~/.cache/cfngen), or NULL. Caller frees.
@@ -116,7 +119,6 @@ char		*options_default_cache_dir(void);
 const char	*arch_lambda_name(enum arch);	/* "arm64", "x86_64" */
 const char	*arch_deno_name(enum arch);	/* "aarch64", "x86_64" */
 const char	*runtime_name(enum lambda_runtime); /* "provided.al2023" */
-const char	*command_name(enum command);
 
 /* Validators, exposed for the fuzzers and unit tests; 0 when valid. */
 int		 valid_deno_version(const char *, char **normalised);
@@ -138,14 +140,31 @@ const char	*endpoint_url_problem(const char *);
 /* --regions: region names, comma-separated, each once. */
 int		 valid_region_list(const char *, const char **why);
 
-/* The flags, for main's getopt table: one source of truth for names. */
+/* Where --help lists a flag. */
+enum option_section {
+	OPTSEC_BUILD,		/* What to build */
+	OPTSEC_DENO,		/* Where Deno comes from */
+	OPTSEC_TEMPLATE,	/* Templates */
+	OPTSEC_AWS,		/* AWS */
+	OPTSEC_GENERAL		/* -q, -v, --help, --version */
+};
+
+/*
+ * The flags, for main's getopt table and --help: one source of truth for
+ * names and what they do. "help" and "version" are answered by main.
+ */
 struct option_desc {
-	const char	*name;		/* long name, without "--" */
-	int		 has_arg;	/* 0 or 1 */
-	int		 short_name;	/* 'o', or 0 */
+	const char		*name;		/* long name, without "--" */
+	int			 has_arg;	/* 0 or 1 */
+	int			 short_name;	/* 'o', or 0 */
+	const char		*arg;		/* "FILE", or NULL */
+	enum option_section	 section;
+	const char		*help;		/* lines, '\n'-separated */
 };
 
 /* The i-th flag in name order, or NULL past the last. */
 const struct option_desc	*options_flag(size_t i);
+/* Appends the OPTIONS part of --help, by section, to out. */
+void		 options_help(struct buf *out);
 
 #endif

@@ -191,12 +191,13 @@ outfile_new(const char *path)
 }
 
 /*
- * Opens of->path directly when it exists and is not a regular file, else a
- * temporary file beside it with the mode a plain creat() would give.
+ * Opens of->path directly when it exists and is not a regular file (unless
+ * replace: then whatever is there is renamed over), else a temporary file
+ * beside it with the mode a plain creat() would give.
  * Reports nothing: 0, or the errno of what failed.
  */
 static int
-outfile_start(struct outfile *of, mode_t mode)
+outfile_start(struct outfile *of, mode_t mode, int replace)
 {
 	struct stat	 st;
 	const char	*base;
@@ -204,7 +205,7 @@ outfile_start(struct outfile *of, mode_t mode)
 	mode_t		 um;
 	int		 e;
 
-	if (stat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (!replace && stat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return EISDIR;
 		if ((of->fd = open(of->path, O_WRONLY | O_TRUNC | O_CLOEXEC)) ==
@@ -287,7 +288,24 @@ outfile_open(const char *path, mode_t mode)
 	if (check_target(path) == -1)
 		return NULL;
 	of = outfile_new(path);
-	if ((e = outfile_start(of, mode)) != 0) {
+	if ((e = outfile_start(of, mode, 0)) != 0) {
+		log_error("%s: %s", path, strerror(e));
+		outfile_abort(of);
+		return NULL;
+	}
+	return of;
+}
+
+struct outfile *
+outfile_create(const char *path, mode_t mode)
+{
+	struct outfile	*of;
+	int		 e;
+
+	if (outfile_check_dir(path) == -1)
+		return NULL;
+	of = outfile_new(path);
+	if ((e = outfile_start(of, mode, 1)) != 0) {
 		log_error("%s: %s", path, strerror(e));
 		outfile_abort(of);
 		return NULL;
@@ -311,16 +329,6 @@ const char *
 outfile_path(const struct outfile *of)
 {
 	return of->tmp ? of->tmp : of->path;
-}
-
-int
-outfile_write(struct outfile *of, const void *p, size_t n)
-{
-	if (write_all(of->fd, p, n) == -1) {
-		log_error("%s: %s", of->path, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 int
@@ -352,7 +360,8 @@ outfile_put_quiet(const char *path, const void *p, size_t n, mode_t mode)
 	struct outfile	*of = outfile_new(path);
 	int		 e;
 
-	if ((e = outfile_start(of, mode)) == 0 && write_all(of->fd, p, n) == -1)
+	if ((e = outfile_start(of, mode, 1)) == 0 &&
+	    write_all(of->fd, p, n) == -1)
 		e = errno;
 	if (e != 0) {
 		outfile_abort(of);
@@ -368,9 +377,21 @@ outfile_put(const char *path, const void *p, size_t n, mode_t mode)
 {
 	int	e;
 
+	struct outfile	*of;
+
 	if (check_target(path) == -1)
 		return -1;
-	if ((e = outfile_put_quiet(path, p, n, mode)) != 0) {
+	of = outfile_new(path);
+	if ((e = outfile_start(of, mode, 0)) == 0 &&
+	    write_all(of->fd, p, n) == -1)
+		e = errno;
+	if (e != 0)
+		outfile_abort(of);
+	else {
+		e = outfile_finish(of);
+		outfile_free(of);
+	}
+	if (e != 0) {
 		log_error("%s: %s", path, strerror(e));
 		return -1;
 	}
@@ -393,6 +414,7 @@ struct outset {
 	char		*dir;
 	char		*stage;
 	int		 slot;
+	int		 created;	/* dir, by outset_open(), still empty */
 	struct staged	*file;
 	size_t		 n;
 };
@@ -413,6 +435,44 @@ outset_new(const char *dir)
 		return NULL;
 	}
 	set->slot = cleanup_register(set->stage);
+	return set;
+}
+
+const char *
+outfile_tmpdir(void)
+{
+	const char	*t = getenv("TMPDIR");
+
+	return t != NULL && *t == '/' ? t : "/tmp";
+}
+
+struct outset *
+outset_open(const char *dir)
+{
+	struct outset	*set;
+	struct stat	 st;
+	int		 created = 0;
+
+	if (dir == NULL)
+		return outset_new(outfile_tmpdir());
+	if (mkdir(dir, 0777) == 0)
+		created = 1;
+	else if (errno != EEXIST || stat(dir, &st) == -1) {
+		log_usage("--out-dir %s: %s", dir, strerror(errno));
+		return NULL;
+	} else if (!S_ISDIR(st.st_mode)) {
+		log_usage("--out-dir %s: exists and is not a directory", dir);
+		return NULL;
+	} else if (access(dir, W_OK | X_OK) == -1) {
+		log_usage("--out-dir %s: not writable", dir);
+		return NULL;
+	}
+	if ((set = outset_new(dir)) == NULL) {
+		if (created)
+			rmdir(dir);
+		return NULL;
+	}
+	set->created = created;
 	return set;
 }
 
@@ -512,6 +572,8 @@ outset_commit(struct outset *set)
 		if (f->saved != NULL)
 			unlink(f->saved);
 	}
+	if (e == 0)
+		set->created = 0;	/* it holds what landed now */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return e != 0 ? -1 : 0;
 }
@@ -535,6 +597,8 @@ outset_free(struct outset *set)
 	}
 	rmdir(set->stage);
 	cleanup_unregister(set->slot);
+	if (set->created)
+		rmdir(set->dir);
 	free(set->file);
 	free(set->stage);
 	free(set->dir);

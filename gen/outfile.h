@@ -30,6 +30,12 @@ void		 cleanup_unregister(int slot);
  * directory as a usage error naming path. NULL on failure.
  */
 struct outfile	*outfile_open(const char *path, mode_t mode);
+/*
+ * outfile_open() for a path that must never be written through: whatever
+ * is there (a symbolic link, a FIFO) is replaced by the rename. For the
+ * cache.
+ */
+struct outfile	*outfile_create(const char *path, mode_t mode);
 int		 outfile_fd(const struct outfile *);
 /*
  * Commit without fsync, for big artifacts that cfngen rebuilds rather than
@@ -38,8 +44,6 @@ int		 outfile_fd(const struct outfile *);
  */
 void		 outfile_no_fsync(struct outfile *);
 const char	*outfile_path(const struct outfile *);
-/* Reports and returns -1 on failure; the file stays open for abort. */
-int		 outfile_write(struct outfile *, const void *, size_t);
 /* fsync, close, rename; frees the outfile whatever happens. */
 int		 outfile_commit(struct outfile *);
 /* Close and remove the temporary file; frees; accepts NULL. */
@@ -50,7 +54,8 @@ int		 outfile_put(const char *path, const void *, size_t, mode_t);
 /*
  * outfile_put() for a file the run can do without (a cache record): it
  * reports nothing and returns 0 or the errno of what failed, for the
- * caller to word a warning. Nothing is left behind either way.
+ * caller to word a warning. Nothing is left behind either way, and like
+ * outfile_create() it replaces rather than writes through what is there.
  */
 int		 outfile_put_quiet(const char *path, const void *, size_t,
 		    mode_t);
@@ -68,6 +73,13 @@ struct outset;
 
 /* NULL on error (reported). */
 struct outset	*outset_new(const char *dir);
+/*
+ * The output set of a run: for dir (--out-dir; created if missing, its
+ * parent must exist; a usage error otherwise), or NULL for a private one
+ * in outfile_tmpdir() that never lands. A dir created here is removed
+ * again by outset_free() when nothing landed in it.
+ */
+struct outset	*outset_open(const char *dir);
 /* Where to write the file that is to land as dir/name; owned by the set. */
 const char	*outset_add(struct outset *, const char *name);
 /*
@@ -86,6 +98,9 @@ void		 outset_free(struct outset *);
  * umask). 0 when path is a directory afterwards; -1 with errno if not.
  */
 int		 mkdir_p(const char *path);
+
+/* Where temporary files go: $TMPDIR when absolute, else /tmp. */
+const char	*outfile_tmpdir(void);
 
 /* write(2) until done, retrying EINTR; -1 with errno on failure. */
 int		 write_all(int fd, const void *, size_t);

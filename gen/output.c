@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diff.h"
 #include "json.h"
 #include "log.h"
@@ -47,7 +48,7 @@ render(const struct options *o, const struct build_result *b,
 
 int
 output_stage(const struct options *o, const struct build_result *b,
-    const char *bucket)
+    struct outset *out, const char *bucket)
 {
 	static const struct {
 		enum stack_sel	 which;
@@ -61,7 +62,7 @@ output_stage(const struct options *o, const struct build_result *b,
 	size_t		 i;
 	int		 rc = 0;
 
-	if (b->out_dir == NULL)
+	if (o->out_dir == NULL)
 		return 0;
 	if (bucket == NULL)
 		bucket = o->bucket;
@@ -72,11 +73,11 @@ output_stage(const struct options *o, const struct build_result *b,
 		name = xasprintf("%s.template.%s", files[i].name,
 		    o->format == FORMAT_JSON ? "json" : "yaml");
 		if (render(o, b, files[i].which, bucket, &text) == -1 ||
-		    outfile_put(outset_add(b->out, name), text.data, text.len,
+		    outfile_put(outset_add(out, name), text.data, text.len,
 		    0666) == -1)
 			rc = -1;
 		else
-			log_verbose("%s/%s: staged", b->out_dir, name);
+			log_verbose("%s/%s: staged", o->out_dir, name);
 		free(name);
 		buf_free(&text);
 	}
@@ -147,8 +148,6 @@ output_templates(const struct options *o, const struct build_result *b,
 	struct buf	text;
 	int		rc = -1;
 
-	if (o->command == CMD_BUILD)
-		return 0;	/* build prints nothing */
 	if (bucket == NULL)
 		bucket = o->bucket;
 	buf_init(&text, MAX_TEMPLATE);

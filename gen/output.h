@@ -13,17 +13,18 @@
 #include "artifacts.h"
 #include "options.h"
 
+struct outset;
+
 /*
- * The stack templates for the output directory, staged in the build's
- * output set to land with the artifacts (artifacts_commit()); nothing
- * without an output directory. Reports; -1 on error.
+ * The stack templates for the output directory (--out-dir), staged in out
+ * to land with the artifacts; nothing without an output directory.
+ * Reports; -1 on error.
  */
 int	output_stage(const struct options *, const struct build_result *,
-	    const char *bucket);
+	    struct outset *out, const char *bucket);
 /*
  * The selected template to stdout or -o FILE, or compared with --check
- * FILE; nothing for cfngen build. Returns 0, -1 on error, or 1 when
- * --check found a difference.
+ * FILE. Returns 0, -1 on error, or 1 when --check found a difference.
  */
 int	output_templates(const struct options *, const struct build_result *,
 	    const char *bucket);

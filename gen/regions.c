@@ -17,6 +17,7 @@
 
 #include "artifacts.h"
 #include "aws_config.h"
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "options.h"

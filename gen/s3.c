@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "aws_config.h"
+#include "buf.h"
 #include "digest.h"
 #include "http.h"
 #include "log.h"

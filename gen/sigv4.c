@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "digest.h"
 #include "log.h"
 #include "sigv4.h"

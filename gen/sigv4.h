@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "buf.h"
 #include "digest.h"
 #include "xalloc.h"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "buf.h"
 #include "log.h"
 #include "regions.h"
 #include "stacks.h"
@@ -21,7 +22,7 @@
 
 /* The CDK bootstrap assets bucket of the account and region deployed to. */
 #define CDK_ASSETS_BUCKET \
-	"cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"
+	"cdk-" STACKS_CDK_QUALIFIER "-assets-${AWS::AccountId}-${AWS::Region}"
 
 #define LAYER_ID	"Layer"
 

@@ -12,6 +12,8 @@
 
 #define STACKS_LAYER_STACK	"DenoRuntimeLayerStack"
 #define STACKS_EXAMPLE_STACK	"DenoExampleFnStack"
+/* The qualifier of the CDK bootstrap resources (its assets bucket ...). */
+#define STACKS_CDK_QUALIFIER	"hnb659fds"
 
 /* The stack --stack (or its default) selects: never STACK_UNSET. */
 enum stack_sel	 stacks_selected(const struct options *);

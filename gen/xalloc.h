@@ -2,10 +2,6 @@
  * Allocation that cannot fail: on exhaustion these print one line and exit
  * with status 1, so callers need no NULL checks. All returned memory is the
  * caller's, to release with free().
- *
- * struct buf is a growable byte buffer with a cap; it is how text is built
- * in cfngen (no fixed buffers, no sprintf/strcat). data is always
- * NUL-terminated (the NUL is not counted in len).
  */
 #ifndef CFNGEN_XALLOC_H
 #define CFNGEN_XALLOC_H
@@ -21,28 +17,5 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
-
-struct buf {
-	char	*data;	/* NUL-terminated; owned by the buf */
-	size_t	 len;
-	size_t	 cap;	/* allocated bytes */
-	size_t	 max;	/* 0: no cap; else buf_add* fail beyond max bytes */
-};
-
-void	 buf_init(struct buf *, size_t max);
-/* Append; -1 (errno EOVERFLOW) when the cap would be exceeded, nothing added. */
-int	 buf_add(struct buf *, const void *, size_t);
-int	 buf_addc(struct buf *, int);
-int	 buf_adds(struct buf *, const char *);
-int	 buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
-/*
- * Appends what fd holds up to its end, retrying EINTR. -1 with errno set
- * (EOVERFLOW past the cap) on failure; what was read stays in the buf.
- */
-int	 buf_read_fd(struct buf *, int fd);
-void	 buf_reset(struct buf *);
-/* Returns the data (caller frees) and leaves the buf empty. */
-char	*buf_steal(struct buf *);
-void	 buf_free(struct buf *);
 
 #endif

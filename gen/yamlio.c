@@ -14,6 +14,7 @@
 
 #include <yaml.h>
 
+#include "buf.h"
 #include "log.h"
 #include "xalloc.h"
 #include "yamlio.h"

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "doc.h"
 #include "xalloc.h"
 

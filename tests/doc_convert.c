@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "doc.h"
 #include "json.h"
 #include "outfile.h"

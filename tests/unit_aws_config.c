@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "aws_config.h"
+#include "buf.h"
 #include "log.h"
 #include "tap.h"
 #include "xalloc.h"

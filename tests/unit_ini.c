@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "ini.h"
 #include "tap.h"
 #include "xalloc.h"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "digest.h"
 #include "sigv4.h"
 #include "tap.h"

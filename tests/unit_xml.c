@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "tap.h"
 #include "xalloc.h"
 #include "xml.h"

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include "buf.h"
 #include "doc.h"
 #include "fuzz.h"
 #include "json.h"

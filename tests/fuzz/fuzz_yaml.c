@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "buf.h"
 #include "doc.h"
 #include "fuzz.h"
 #include "xalloc.h"
