@@ -812,12 +812,16 @@ def check_api_failures(target):
 
 
 def broken_layer(target, where, deno_from):
-    """A copy of the layer whose bin/deno is deno_from (None: not executable)."""
+    """A copy of the layer whose bin/deno is deno_from (None: not executable;
+    "real": the layer's own, with runtime/shim.ts missing)."""
     layer = os.path.join(where, "layer")
     os.makedirs(os.path.join(layer, "bin"))
     shutil.copytree(os.path.join(target.layer, "runtime"), os.path.join(layer, "runtime"))
     shutil.copy2(os.path.join(target.layer, "bootstrap"), os.path.join(layer, "bootstrap"))
-    if deno_from is None:
+    if deno_from == "real":
+        os.remove(os.path.join(layer, "runtime", "shim.ts"))
+        os.symlink(os.path.join(target.layer, "bin", "deno"), os.path.join(layer, "bin", "deno"))
+    elif deno_from is None:
         with open(os.path.join(layer, "bin", "deno"), "w") as f:
             f.write("not a program\n")
         os.chmod(os.path.join(layer, "bin", "deno"), 0o644)
@@ -829,7 +833,8 @@ def broken_layer(target, where, deno_from):
 def check_bootstrap_failures(target, other_arch_deno):
     """When Deno cannot start at all, bootstrap itself sends the init error."""
     machine = os.uname().machine
-    cases = [("bin/deno not executable", None, r"missing or not executable")]
+    cases = [("bin/deno not executable", None, r"bin/deno is missing or not executable"),
+             ("runtime/shim.ts missing", "real", r"runtime/shim\.ts is missing or not readable")]
     if other_arch_deno:
         cases.append(("bin/deno built for another architecture", other_arch_deno,
                       r"is built for (aarch64|x86_64) but this function runs on " + re.escape(machine)))
