@@ -29,7 +29,8 @@ case.json:
              "concurrency": N, "together": true, "max_in_flight": M,
              "max_outstanding_next": M, "tagged_lines": "regex",
              "deno": "2", "skip_why": "...", "accept_status": 200,
-             "stdout_count": {"regex": n}}]}
+             "stdout_count": {"regex": n}, "prepare": [["install"]] | {"2": ...},
+             "prepare_remove": ["path"], "offline": true}]}
 
 "tenant_id" on an invocation sends Lambda-Runtime-Aws-Tenant-Id, and
 "xray_cause": M matches the JSON of an error post's
@@ -43,6 +44,13 @@ regex whose group 1 is an invocation's index: every stdout line it matches
 must carry that invocation's request id and no other's, and every
 invocation must have such a line. "deno" runs the run only on the Deno
 versions starting with it, skipping it elsewhere with "skip_why".
+"prepare" is a list of deno argument lists (or an object of such lists by
+Deno version prefix) run in the task root before the
+runtime starts, with the network and a DENO_DIR of their own (kept in
+tests/deps.sh's directory), as a user prepares a function; then the paths
+in "prepare_remove" are deleted. With "offline", the proxy variables point
+at a tripwire that refuses and records every connection, and the run
+checks that neither it nor the case's module server saw a request.
 "accept_status" is the status the Runtime API accepts results with (202
 unless given); "stdout_count" gives how many stdout lines match each regex.
 
@@ -67,6 +75,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -82,6 +91,7 @@ EXIT_WAIT = 10        # seconds for a runtime that must exit to do so
 SUITE_LIMIT = 900     # the whole driver, as a last resort
 
 CHILDREN = set()
+DEPS = None           # tests/deps.sh's directory (--deps)
 
 
 def out(line):
@@ -279,6 +289,12 @@ class ModuleServer:
             def log_message(self, *a):
                 pass
 
+            def send_head(self):
+                server.requests.append(self.path)
+                return super().send_head()
+
+        server = self
+        self.requests = []
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.httpd.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
@@ -287,6 +303,76 @@ class ModuleServer:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class Tripwire:
+    """A proxy that refuses everything and remembers who tried: with the
+    proxy variables pointing at it, any network attempt of Deno's (npm
+    registry, remote modules) is seen here."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.attempts = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                c.settimeout(2)
+                self.attempts.append(c.recv(300).split(b"\r\n")[0].decode("latin-1"))
+            except OSError as e:
+                self.attempts.append("? %s" % e)
+            c.close()
+
+    def env(self):
+        return {k: self.url for k in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY",
+                                      "https_proxy", "http_proxy", "all_proxy")}
+
+    def stop(self):
+        self.sock.close()
+
+
+def prepare(target, run, task, names, deps):
+    """Runs the run's "prepare" commands (deno ARGS in the task root, with
+    the network), as a user prepares a function before zipping it; then
+    removes its "prepare_remove" paths. A list of errors."""
+    env = {"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1", "DENO_NO_UPDATE_CHECK": "1",
+           "DENO_TLS_CA_STORE": "system",
+           # Kept between runs (npm tarballs are fetched once), and never the
+           # runtime's DENO_DIR: that one starts empty, as at a cold start.
+           "DENO_DIR": os.path.join(deps, "deno-dir-prepare-" + target.version)}
+    for k in ("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
+              "NPM_CONFIG_REGISTRY"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    deno = os.path.join(target.layer, "bin", "deno")
+    steps = run.get("prepare", [])
+    if isinstance(steps, dict):  # {"2": [...], "1": [...]}: by Deno version
+        steps = next((v for k, v in steps.items() if target.version.startswith(k)), [])
+    for argv in steps:
+        try:
+            r = subprocess.run([deno] + subst(argv, names), env=env, cwd=task, capture_output=True, timeout=180)
+        except subprocess.TimeoutExpired:
+            return ["deno %s timed out (it needs the npm registry, or the case's module server)" % " ".join(argv)]
+        if r.returncode != 0:
+            return ["deno %s failed (exit %d): it needs the npm registry, or the case's module server"
+                    % (" ".join(argv), r.returncode)] + tail((r.stdout + r.stderr).decode("utf-8", "replace"))
+    for rel in run.get("prepare_remove", []):
+        path = os.path.join(task, rel)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.remove(path)
+        else:
+            return ["prepare_remove: %s does not exist after preparing" % rel]
+    return []
 
 
 # --------------------------------------------------------------------------
@@ -523,12 +609,23 @@ def run_case(target, case_dir, case, run, top, only):
     for f, text in run.get("files", {}).items():
         with open(os.path.join(task, f), "w") as fh:
             fh.write(subst(text, names))
+    if "prepare" in run:
+        errs = prepare(target, run, task, names, DEPS)
+        if errs:
+            report("%s: prepared as a user would" % label, errs)
+            if modsrv:
+                modsrv.stop()
+            return
+    fetched = len(modsrv.requests) if modsrv else 0
+    tripwire = Tripwire() if run.get("offline") else None
 
     api = RuntimeAPI(run.get("function_name", "test-function"), run.get("concurrency", 1))
     api.state.accept_status = run.get("accept_status", 202)
     env = target.env(api.address, run.get("handler", ""), task, run.get("function_name", "test-function"))
     if "concurrency" in run:
         env["AWS_LAMBDA_MAX_CONCURRENCY"] = str(run["concurrency"])
+    if tripwire:
+        env.update(tripwire.env())
     env.update(subst(run.get("env", {}), names))
     for k in run.get("unset", []):
         env.pop(k, None)
@@ -578,6 +675,8 @@ def run_case(target, case_dir, case, run, top, only):
         api.stop()
         if modsrv:
             modsrv.stop()
+        if tripwire:
+            tripwire.stop()
         if before is not None:
             # Writable again whatever happened, or a non-root user could not
             # remove the scratch directory.
@@ -610,6 +709,12 @@ def run_case(target, case_dir, case, run, top, only):
             if hit:
                 errs.append("stdout should not match %s: %s" % (pat, short(hit)))
         report("%s: logs" % label, errs, ["stdout:"] + tail(stdout, 30))
+    if tripwire:
+        late = modsrv.requests[fetched:] if modsrv else []
+        report("%s: no network attempt at all" % label,
+               ["through the proxy: %s" % a for a in tripwire.attempts] +
+               ["to the module server: %s" % r for r in late],
+               tail(stderr))
     if before is not None:
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         report("%s: nothing written into the read-only task root" % label,
@@ -1059,7 +1164,10 @@ def main():
     ap.add_argument("--layer", action="append", default=[], help="VERSION=DIR")
     ap.add_argument("--arm64-layer")
     ap.add_argument("--only", default="")
+    ap.add_argument("--deps", required=True, help="tests/deps.sh's directory")
     args = ap.parse_args()
+    global DEPS
+    DEPS = args.deps
 
     def give_up(signum, frame):
         out("not ok - runtime driver finished within %ds" % SUITE_LIMIT)
