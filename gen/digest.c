@@ -62,6 +62,14 @@ sha256_buf(const void *p, size_t n, unsigned char out[SHA256_LEN])
 	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
 }
 
+void
+sha1_buf(const void *p, size_t n, unsigned char out[SHA1_LEN])
+{
+	unsigned int	len = SHA1_LEN;
+
+	EVP_Digest(p, n, out, &len, EVP_sha1(), NULL);
+}
+
 int
 sha256_file(const char *path, unsigned char out[SHA256_LEN], uint64_t *size)
 {

@@ -10,6 +10,7 @@
 
 #define SHA256_LEN	32
 #define SHA256_HEX_LEN	64
+#define SHA1_LEN	20
 
 struct sha256;
 
@@ -21,6 +22,8 @@ void		 sha256_final(struct sha256 *, unsigned char out[SHA256_LEN]);
 void		 sha256_free(struct sha256 *);
 
 void		 sha256_buf(const void *, size_t, unsigned char out[SHA256_LEN]);
+/* SHA-1, for the file names of the AWS CLI's caches (not for security). */
+void		 sha1_buf(const void *, size_t, unsigned char out[SHA1_LEN]);
 /* Digest of a whole file; -1 (reported, naming path) on read errors. */
 int		 sha256_file(const char *path, unsigned char out[SHA256_LEN],
 		    uint64_t *size);

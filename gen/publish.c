@@ -11,11 +11,13 @@
 
 #include "artifacts.h"
 #include "aws_config.h"
+#include "credentials.h"
 #include "log.h"
 #include "options.h"
 #include "publish.h"
 #include "regions.h"
 #include "s3.h"
+#include "sts.h"
 #include "stacks.h"
 #include "xalloc.h"
 
@@ -54,7 +56,7 @@ publish_artifacts(const struct aws_config *cfg,
 	else if (pattern != NULL) {
 		/* the template names it with !Sub; here, this region's */
 		if (regions_pattern_has_account(pattern) &&
-		    (account = s3_account_id(s3)) == NULL)
+		    (account = sts_account_id(cfg, cr, h)) == NULL)
 			goto out;
 		name = regions_pattern_expand(pattern, aws_config_region(cfg),
 		    account);
@@ -65,7 +67,7 @@ publish_artifacts(const struct aws_config *cfg,
 		}
 		log_info("bucket %s (--bucket-pattern %s)", name, pattern);
 	} else {
-		if ((account = s3_account_id(s3)) == NULL)
+		if ((account = sts_account_id(cfg, cr, h)) == NULL)
 			goto out;
 		name = xasprintf("cdk-" STACKS_CDK_QUALIFIER "-assets-%s-%s",
 		    account, aws_config_region(cfg));

@@ -17,12 +17,14 @@
 
 #include "artifacts.h"
 #include "aws_config.h"
+#include "credentials.h"
 #include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "options.h"
 #include "regions.h"
 #include "s3.h"
+#include "sts.h"
 #include "xalloc.h"
 
 #define PH_REGION	"{region}"
@@ -262,7 +264,7 @@ regions_publish(const struct options *o, const struct build_result *b)
 		goto out;
 	s3 = s3_new(home, &cr, h);
 	/* Also for the owner check when the pattern does not need it. */
-	if ((account = s3_account_id(s3)) == NULL)
+	if ((account = sts_account_id(home, &cr, h)) == NULL)
 		goto out;
 	pattern = o->bucket_pattern != NULL ? o->bucket_pattern :
 	    REGIONS_CDK_PATTERN;

@@ -1,5 +1,5 @@
 /*
- * S3 uploads and STS GetCallerIdentity (see s3.h). A request is a struct
+ * S3 uploads (see s3.h). A request is a struct
  * call: where it goes and what it carries; http.c calls prepare() before
  * every attempt, which signs it with the clock of that moment.
  */
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "aws_config.h"
+#include "credentials.h"
 #include "buf.h"
 #include "digest.h"
 #include "http.h"
@@ -578,72 +579,6 @@ out:
 		close(fd);
 	free(what);
 	return rc;
-}
-
-char *
-s3_account_id(struct s3 *s)
-{
-	static const char	 body[] =
-	    "Action=GetCallerIdentity&Version=2011-06-15";
-	struct call		 c;
-	struct http_request	 req;
-	struct http_response	 resp;
-	const char		*ep = aws_config_endpoint(s->cfg, "sts");
-	const char		*acct;
-	char			*origin, *prefix, *what, *r = NULL;
-	char			 sha[SHA256_HEX_LEN + 1];
-	unsigned char		 md[SHA256_LEN];
-	struct xml		*x = NULL;
-
-	memset(&c, 0, sizeof(c));
-	memset(&req, 0, sizeof(req));
-	c.s3 = s;
-	/* A POSTed form, as the SDKs send it (moto cannot verify a GET). */
-	c.method = HTTP_POST;
-	c.service = "sts";
-	c.region = aws_config_region(s->cfg);
-	sha256_buf(body, sizeof(body) - 1, md);
-	hex_encode(md, sizeof(md), sha);
-	c.payload_sha256 = sha;
-	c.extra[c.nextra++] = (struct sigv4_header){ "Content-Type",
-	    "application/x-www-form-urlencoded; charset=utf-8" };
-	if (ep != NULL)
-		split_endpoint(ep, &origin, &c.host, &prefix);
-	else {
-		c.host = xasprintf("sts.%s.%s", c.region, domain(c.region));
-		origin = xasprintf("https://%s", c.host);
-		prefix = xstrdup("");
-	}
-	c.path = xasprintf("%s/", prefix);
-	c.url = xasprintf("%s%s", origin, c.path);
-	what = xasprintf("STS GetCallerIdentity (%s)", origin);
-	c.what = what;
-	free(origin);
-	free(prefix);
-	req.body = body;
-	req.body_len = sizeof(body) - 1;
-	if (perform(&c, &req, &resp) == -1)
-		goto out;
-	if (resp.status != 200) {
-		report(&c, &resp, NULL, 0);
-		goto out;
-	}
-	x = xml_parse(resp.body.data, resp.body.len, NULL, NULL);
-	acct = xml_get(x, "GetCallerIdentityResponse/GetCallerIdentityResult/"
-	    "Account");
-	if (acct == NULL || strlen(acct) != 12 ||
-	    strspn(acct, "0123456789") != 12) {
-		log_error("%s: the reply holds no 12-digit Account", what);
-		goto out;
-	}
-	r = xstrdup(acct);
-	log_verbose("AWS account %s", r);
-out:
-	xml_free(x);
-	http_response_free(&resp);
-	call_free(&c);
-	free(what);
-	return r;
 }
 
 int

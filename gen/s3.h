@@ -1,5 +1,5 @@
 /*
- * Amazon S3, and the one STS call the default bucket needs, over http.h,
+ * Amazon S3 over http.h,
  * every request signed with sigv4.h (and signed again for each retry).
  *
  * Addressing: a custom endpoint (aws_config_endpoint) or a bucket name
@@ -26,12 +26,6 @@ struct s3;
 struct s3	*s3_new(const struct aws_config *,
 		    const struct aws_credentials *, struct http *);
 void		 s3_free(struct s3 *);
-
-/*
- * The AWS account of the credentials, from STS GetCallerIdentity (12
- * digits; caller frees), or NULL (reported).
- */
-char		*s3_account_id(struct s3 *);
 
 struct s3_object {
 	const char	*bucket;

@@ -14,6 +14,8 @@
 
 #include "aws_config.h"
 #include "buf.h"
+#include "credentials.h"
+#include "proc.h"
 #include "log.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -256,7 +258,7 @@ test_split(void)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char	*why = NULL;
-		char		**v = aws_split_command(t[i].in, &why), *what;
+		char		**v = proc_split_command(t[i].in, &why), *what;
 		struct buf	 b;
 
 		buf_init(&b, 0);
@@ -277,7 +279,7 @@ test_split(void)
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char	*why = NULL;
-		char		**v = aws_split_command(bad[i].in, &why);
+		char		**v = proc_split_command(bad[i].in, &why);
 
 		ok(v == NULL && why != NULL && strcmp(why, bad[i].why) == 0,
 		    "split refuses [%s]: %s", bad[i].in, bad[i].why);

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include "aws_config.h"
+#include "credentials.h"
+#include "proc.h"
 #include "fuzz.h"
 
 static void
@@ -34,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(data, size, "SessionToken", 1);
 	check(data, size, "Token", 0);
 	s = fuzz_cstr(data, size);
-	if ((argv = aws_split_command(s, &why)) != NULL) {
+	if ((argv = proc_split_command(s, &why)) != NULL) {
 		for (i = 0; argv[i] != NULL; i++)
 			free(argv[i]);
 		free(argv);
