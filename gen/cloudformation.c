@@ -11,6 +11,7 @@
 
 #include "aws_config.h"
 #include "buf.h"
+#include "credentials.h"
 #include "cloudformation.h"
 #include "digest.h"
 #include "http.h"

@@ -1233,7 +1233,7 @@ aws_credentials_load(const struct aws_config *c, struct http *h,
 	if (rc == 0)
 		log_error("no AWS credentials: set AWS_ACCESS_KEY_ID and "
 		    "AWS_SECRET_ACCESS_KEY, or configure profile %s in %s or %s "
-		    "(aws configure, aws configure sso)", profile,
+		    "(aws configure)", profile,
 		    aws_config_file_name(c, AWS_FILE_CREDENTIALS),
 		    aws_config_file_name(c, AWS_FILE_CONFIG));
 	if (rc != 1) {

@@ -134,7 +134,6 @@ char	*aws_redact_url(const char *url);
  * Text of a JSON string as Python's json.dumps writes it (ASCII only,
  * \uXXXX for the rest), quotes included, appended to b.
  */
-
 void	aws_json_quote(struct buf *b, const char *s);
 
 #endif

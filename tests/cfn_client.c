@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "aws_config.h"
+#include "credentials.h"
 #include "cloudformation.h"
 #include "http.h"
 #include "xalloc.h"
