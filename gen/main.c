@@ -25,6 +25,7 @@
 #include "aws_config.h"
 #include "buf.h"
 #include "cache.h"
+#include "credentials.h"
 #include "deno_source.h"
 #include "http.h"
 #include "log.h"
