@@ -72,6 +72,25 @@ need() {
 	return 1
 }
 
+# need_python MODULE: $PYTHON3 (the one Python the tests use, chosen by
+# configure or scripts/test.sh) can import MODULE, else a failed check
+# saying how to get moto and cfn-lint. Returns 1 when it cannot.
+need_python() {
+	"$PYTHON3" -c "import $1" 2>/dev/null && return 0
+	tap_not_ok "$PYTHON3 has $1" "$PYTHON3 cannot import $1:" \
+	    "sh scripts/install-deps.sh --test makes a Python with moto and cfn-lint" \
+	    "(pip install 'moto[server]' cfn-lint into a venv); configure with PYTHON3=its python3"
+	return 1
+}
+
+# The Python tools run by $PYTHON3 itself, never found on PATH.
+moto_server() {
+	"$PYTHON3" -m moto.server "$@"
+}
+cfn_lint() {
+	"$PYTHON3" -c 'import sys; sys.argv[0] = "cfn-lint"; from cfnlint.runner import main; sys.exit(main())' "$@"
+}
+
 # A private temporary directory, removed on exit; sets $T.
 test_tmpdir() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/cfngen-test.XXXXXX")

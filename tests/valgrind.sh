@@ -20,7 +20,7 @@ exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \\
 	"$build/cfngen" "\$@"
 EOW
 chmod +x "$wrap"
-top_srcdir=$top_srcdir CFNGEN=$wrap PYTHON3=python3 LC_ALL=C \
+top_srcdir=$top_srcdir CFNGEN=$wrap PYTHON3=${PYTHON3:-python3} LC_ALL=C \
 	sh "$top_srcdir/tests/cli.test" >"$log" 2>&1
 if grep -q '^not ok' "$log"; then
 	grep -A30 '^not ok' "$log" | head -150 >&2

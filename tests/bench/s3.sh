@@ -21,12 +21,16 @@ set -u
 runs=${CFNGEN_BENCH_RUNS:-5}
 test_tmpdir
 test_deps
-for tool in moto_server /usr/bin/aws /usr/bin/time; do
+for tool in /usr/bin/aws /usr/bin/time; do
 	command -v "$tool" >/dev/null || {
-		echo "$tool not found (apt-get install awscli time; pip install 'moto[server]')" >&2
+		echo "$tool not found (apt-get install awscli time)" >&2
 		exit 1
 	}
 done
+"$PYTHON3" -c 'import moto.server' 2>/dev/null || {
+	echo "$PYTHON3 has no moto: sh scripts/install-deps.sh --test, then PYTHON3=the Python it prints" >&2
+	exit 1
+}
 
 for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
 	unset "$v"

@@ -7,7 +7,8 @@ With TLS_PEM (a key and certificate in one PEM file) it speaks HTTPS.
 
 Serves ROOT/<version>/<asset> as /<version>/<asset> (HTTP/1.1 keep-alive,
 Accept-Ranges, a strong ETag, If-Range), and logs every request as one line
-"METHOD PATH range=<Range or -> status=<code>" to LOG.
+"METHOD PATH range=<Range or -> status=<code>" to LOG, before it answers: a
+client that has its answer finds the line in LOG.
 
 Faults are chosen by the URL, so each test picks its own through
 --deno-base-url and needs no control state:
@@ -38,6 +39,10 @@ Other paths (faults apply to them too, under /f/<spec>):
   /obj/<version>/<asset>?...   the redirect target (an "object store")
   /latest/<text>               answers <text> and a newline (release-latest.txt)
   /_count                      the number of requests logged so far (not logged)
+  /_quiet                      waits (up to 15 s) until every request received
+                               on another connection has been logged, then
+                               answers like /_count (not logged): the test
+                               calls it before it counts or empties LOG
 """
 import hashlib
 import os
@@ -54,6 +59,8 @@ ROOT, PORT, LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 lock = threading.Lock()
 counters = {}
 logged = 0
+busy = 0        # connections that may still log a line
+idle = threading.Condition(lock)
 
 
 def log(line):
@@ -80,6 +87,34 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        global busy
+        super().setup()
+        self.counted = True
+        with lock:
+            busy += 1
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.release()
+
+    def release(self):
+        """This connection will log nothing more."""
+        global busy
+        if self.counted:
+            self.counted = False
+            with lock:
+                busy -= 1
+                idle.notify_all()
+
+    def send_response(self, code, message=None):
+        # The log line is written before the answer goes out.
+        self.status = code
+        self.done()
+        super().send_response(code, message)
 
     def do_HEAD(self):
         self.handle_request(head=True)
@@ -116,7 +151,12 @@ class Handler(BaseHTTPRequestHandler):
         self.logged = False
         url = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(url.path)
-        if path == "/_count":
+        if path in ("/_count", "/_quiet"):
+            self.logged = True
+            if path == "/_quiet":
+                self.release()
+                with lock:
+                    idle.wait_for(lambda: busy == 0, 15)
             with lock:
                 n = logged
             self.answer(200, b"%d\n" % n)
@@ -255,7 +295,7 @@ class Handler(BaseHTTPRequestHandler):
             if cut is None:
                 return
             if "stall" in spec and faulty:
-                self.done()
+                self.release()
                 time.sleep(60)
             self.close_connection = True
             try:
