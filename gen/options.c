@@ -689,10 +689,34 @@ set_bucket(struct options *o, const char *flag, const char *v)
 	return 0;
 }
 
+/*
+ * The key goes on the wire as signed (no client may normalise it), and
+ * the template must name the key that was uploaded: no segment that a URL
+ * normaliser would remove or merge. The last, unfinished segment is
+ * joined to the digest, so only segments ending in '/' count.
+ */
+static const char *
+prefix_segments_problem(const char *v)
+{
+	const char	*p, *slash;
+	size_t		 n;
+
+	for (p = v; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+		n = (size_t)(slash - p);
+		if (n == 0)
+			return "an empty segment (//) in the key prefix";
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return "a . or .. segment in the key prefix";
+	}
+	return NULL;
+}
+
 static int
 set_prefix(struct options *o, const char *flag, const char *v)
 {
-	size_t	i, n = strlen(v);
+	const char	*why;
+	size_t		 i, n = strlen(v);
 
 	/* The key is prefix + 64 hex + ".zip"; S3 keys are at most 1024 bytes. */
 	if (n > 1024 - 68) {
@@ -709,6 +733,10 @@ set_prefix(struct options *o, const char *flag, const char *v)
 			log_usage("%s: control character in key prefix", flag);
 			return -1;
 		}
+	if ((why = prefix_segments_problem(v)) != NULL) {
+		log_usage("%s %s: %s", flag, v, why);
+		return -1;
+	}
 	/* S3 keys are UTF-8, and so are the templates that name them. */
 	if (!doc_utf8_valid(v, n)) {
 		log_usage("%s: key prefix is not valid UTF-8", flag);

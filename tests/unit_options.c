@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "log.h"
 #include "options.h"
 #include "regions.h"
 #include "tap.h"
@@ -151,6 +152,25 @@ main(void)
 		is_str(s, "a-${AWS::AccountId}-${AWS::Region}.x",
 		    "pattern as Fn::Sub");
 		free(s);
+	}
+
+	{
+		struct options	o;
+
+		log_set_level(LOG_SILENT);
+		options_init(&o);
+		ok(options_set(&o, "prefix", "layers/v1.2/..x/.y/") == 0,
+		    "--prefix: dots inside names are fine");
+		ok(options_set(&o, "prefix", "a/..") == 0,
+		    "--prefix: a last part .. is joined to the digest");
+		ok(options_set(&o, "prefix", "a/../b/") == -1, "--prefix a/../b/");
+		ok(options_set(&o, "prefix", "./b/") == -1, "--prefix ./b/");
+		ok(options_set(&o, "prefix", "a/./") == -1, "--prefix a/./");
+		ok(options_set(&o, "prefix", "a//b/") == -1, "--prefix a//b/");
+		ok(options_set(&o, "prefix", "/a/") == -1, "--prefix /a/");
+		ok(options_set(&o, "prefix", "a\rb/") == -1,
+		    "--prefix with a control character");
+		options_free(&o);
 	}
 	return tap_end();
 }
