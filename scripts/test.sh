@@ -134,6 +134,21 @@ log "Python for the tests: $PYTHON3"
 	give_up "autoreconf failed (apt-get install autoconf automake pkg-config)"
 sh tests/deps.sh >/dev/null || fail=$((fail + 1))
 
+# The fresh stage mostly waits for the network and dpkg: it runs beside the
+# others from the start, and its result is taken in its turn.
+fresh_pid=
+fresh_log=
+case " $stages " in
+*" fresh "*)
+	fresh_log=$(mktemp "${TMPDIR:-/tmp}/cfngen-fresh.XXXXXX")
+	sh tests/fresh.sh >"$fresh_log" 2>&1 &
+	fresh_pid=$!
+	log "fresh: started beside the other stages (tests/fresh.sh)"
+	;;
+esac
+trap '[ -z "$fresh_pid" ] || kill "$fresh_pid" 2>/dev/null; rm -f "$fresh_log"' EXIT
+trap 'exit 1' INT TERM HUP
+
 for st in $stages; do
 	case $st in
 	check)
@@ -173,7 +188,11 @@ for st in $stages; do
 		;;
 	fresh)
 		log "the Quick start on a fresh Debian 12 (debootstrap)"
-		stage fresh sh tests/fresh.sh
+		wait "$fresh_pid"
+		rc=$?
+		fresh_pid=
+		cat "$fresh_log" >&2
+		stage fresh [ "$rc" = 0 ]
 		;;
 	*)
 		log "unknown stage $st"
