@@ -75,8 +75,10 @@ mkdir -p "$cache/apt-archives" || die "cannot make $cache"
 root=$(mktemp -d /var/tmp/cfngen-fresh.XXXXXX) || die "mktemp failed"
 T=$(mktemp -d) || die "mktemp failed"
 mounts="proc sys dev dev/pts var/cache/apt/archives"
+inroot_pid=
 cleanup() {
 	# Whatever the commands left running in the root goes first.
+	[ -z "$inroot_pid" ] || kill "$inroot_pid" 2>/dev/null
 	for p in /proc/[0-9]*; do
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
 	done
@@ -152,10 +154,14 @@ inroot() {
 		e="$e $1"
 		shift
 	done
+	# In the background, so that a signal to this script is handled at once
+	# (the shell runs traps only between foreground commands).
 	# shellcheck disable=SC2086
 	timeout "$limit" chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		LANG=C.UTF-8 TERM=dumb $e /bin/sh -c "cd $src && $2"
+		LANG=C.UTF-8 TERM=dumb $e /bin/sh -c "cd $src && $2" </dev/null &
+	inroot_pid=$!
+	wait "$inroot_pid"
 }
 # installed [PATTERN]: the installed packages (matching PATTERN).
 installed() {
