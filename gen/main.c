@@ -295,7 +295,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print)
 	/* The upload reads the finished zips where they are staged. */
 	if (aws != NULL && (o->nregions > 0 ? regions_publish(o, &b) :
 	    publish_artifacts(aws->cfg, &aws->cr, aws->http, o->bucket,
-	    o->bucket_pattern, &b, &bucket)) == -1)
+	    o->expected_bucket_owner, o->bucket_pattern, &b, &bucket)) == -1)
 		goto out;
 	if (output_stage(o, &b, out, bucket) ==
 	    -1)

@@ -65,6 +65,7 @@ options_free(struct options *o)
 	free(o->out_dir);
 	free(o->check);
 	free(o->bucket);
+	free(o->expected_bucket_owner);
 	free(o->prefix);
 	free(o->region);
 	free(o->profile);
@@ -713,6 +714,17 @@ prefix_segments_problem(const char *v)
 }
 
 static int
+set_expected_bucket_owner(struct options *o, const char *flag, const char *v)
+{
+	if (valid_account_id(v, strlen(v)) == -1) {
+		log_usage("%s %s: expected a 12-digit AWS account ID", flag, v);
+		return -1;
+	}
+	replace(&o->expected_bucket_owner, v);
+	return 0;
+}
+
+static int
 set_prefix(struct options *o, const char *flag, const char *v)
 {
 	const char	*why;
@@ -1008,6 +1020,9 @@ static const struct setter	setters[] = {
 	FLAG("bucket", OPTSEC_AWS, "NAME",
 	    "S3 bucket (default: the CDK bootstrap assets bucket)",
 	    set_bucket),
+	FLAG("bucket-owner", OPTSEC_AWS, "ACCOUNT",
+	    "the same as --expected-bucket-owner",
+	    set_expected_bucket_owner),
 	FLAG("bucket-pattern", OPTSEC_AWS, "P",
 	    "one bucket per region, e.g. NAME-{region}\n"
 	    "({account} too); the template names it with !Sub",
@@ -1041,6 +1056,10 @@ static const struct setter	setters[] = {
 	FLAG("endpoint-url", OPTSEC_AWS, "URL",
 	    "S3 endpoint (for S3-compatible stores and tests)",
 	    set_endpoint_url),
+	FLAG("expected-bucket-owner", OPTSEC_AWS, "ACCOUNT",
+	    "the account that must own the bucket\n"
+	    "(default: the credentials' account for the default\n"
+	    "bucket)", set_expected_bucket_owner),
 	FLAG("export-layer-arn", OPTSEC_TEMPLATE, NULL,
 	    "also export LayerArn (see cfngen(1) for the trap)",
 	    set_export_layer_arn),

@@ -54,6 +54,8 @@ struct options {
 	char			*out_dir;
 	char			*check;		/* --check FILE */
 	char			*bucket;
+	/* --expected-bucket-owner: the account (12 digits) or NULL */
+	char			*expected_bucket_owner;
 	char			*prefix;	/* S3 key prefix, "" by default */
 	char			*region;
 	char			*profile;

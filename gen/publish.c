@@ -23,7 +23,7 @@
 
 static int
 upload(struct s3 *s3, const struct artifact *a, const char *bucket,
-    int default_bucket)
+    int default_bucket, const char *owner)
 {
 	struct s3_object	obj;
 	enum s3_put_result	res;
@@ -37,13 +37,15 @@ upload(struct s3 *s3, const struct artifact *a, const char *bucket,
 	obj.sha256_b64 = a->sha256_b64;
 	obj.label = a->name;
 	obj.default_bucket = default_bucket;
+	obj.expected_owner = owner;
 	return s3_put_file(s3, &obj, &res);
 }
 
 int
 publish_artifacts(const struct aws_config *cfg,
     const struct aws_credentials *cr, struct http *h, const char *bucket,
-    const char *pattern, const struct build_result *b, char **where)
+    const char *owner, const char *pattern, const struct build_result *b,
+    char **where)
 {
 	struct s3	*s3;
 	char		*name = NULL, *account = NULL;
@@ -74,9 +76,12 @@ publish_artifacts(const struct aws_config *cfg,
 		log_info("bucket %s (the CDK bootstrap bucket of account %s; "
 		    "--bucket chooses another)", name, account);
 	}
-	if (upload(s3, &b->layer, name, bucket == NULL) == -1 ||
+	/* When the account is known, S3 must refuse anyone else's bucket. */
+	if (owner == NULL)
+		owner = account;
+	if (upload(s3, &b->layer, name, bucket == NULL, owner) == -1 ||
 	    (b->has_example &&
-	    upload(s3, &b->example, name, bucket == NULL) == -1))
+	    upload(s3, &b->example, name, bucket == NULL, owner) == -1))
 		goto out;
 	*where = name;
 	name = NULL;

@@ -14,13 +14,15 @@ struct http;
 /*
  * Uploads the layer and, when built, the example zip, each under its key,
  * with the configuration and credentials the caller settled before any
- * work: to bucket, else the bucket pattern's bucket for the region
+ * work, and x-amz-expected-bucket-owner set to owner, else to the account
+ * when it is known (the default bucket, a pattern with {account}): to bucket, else the bucket pattern's bucket for the region
  * (regions.h), else the CDK bootstrap assets bucket of the account and
  * region. On success *where is the bucket that holds them (caller frees).
  * -1 on error (reported).
  */
 int	publish_artifacts(const struct aws_config *,
 	    const struct aws_credentials *, struct http *, const char *bucket,
-	    const char *pattern, const struct build_result *, char **where);
+	    const char *owner, const char *pattern, const struct build_result *,
+	    char **where);
 
 #endif

@@ -158,6 +158,7 @@ put(struct s3 *s3, const struct pool *p, const struct job *j,
 	obj.label = label;
 	obj.default_bucket = p->default_bucket;
 	obj.quiet = 1;
+	obj.expected_owner = p->account;
 	rc = s3_put_file(s3, &obj, &res);
 	el = now() - t0;
 	/* The one line of this region's upload. */

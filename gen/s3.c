@@ -25,7 +25,7 @@
 #include "xalloc.h"
 #include "xml.h"
 
-#define MAX_EXTRA	4
+#define MAX_EXTRA	6
 #define MAX_HEADERS	(MAX_EXTRA + 6)
 
 struct s3 {
@@ -48,6 +48,7 @@ struct call {
 	char			*path;		/* as sent: encoded */
 	const char		*query;		/* as sent, or NULL */
 	const char		*payload_sha256;
+	const char		*owner;		/* expected bucket owner */
 	struct sigv4_header	 extra[MAX_EXTRA];
 	size_t			 nextra;
 	/* Filled by prepare(), for the attempt under way. */
@@ -62,12 +63,13 @@ struct aws_error {
 	const char	*code;
 	const char	*message;
 	const char	*region;
+	const char	*endpoint;	/* S3's <Endpoint> of a redirect */
 	const char	*request_id;
 };
 
 static const char *const keep_headers[] = {
 	"content-length", "x-amz-bucket-region", "x-amz-request-id",
-	"x-amzn-requestid", "x-amz-checksum-sha256", NULL
+	"x-amzn-requestid", "x-amz-checksum-sha256", "location", NULL
 };
 
 struct s3 *
@@ -153,6 +155,10 @@ object_call(struct call *c, struct s3 *s, const struct s3_object *o,
 	c->service = "s3";
 	c->region = bucket_region(s, bucket);
 	c->payload_sha256 = payload_sha256;
+	c->owner = o->expected_owner;
+	if (c->owner != NULL)
+		c->extra[c->nextra++] = (struct sigv4_header){
+		    "x-amz-expected-bucket-owner", c->owner };
 	buf_init(&path, 0);
 	if (ep != NULL) {
 		split_endpoint(ep, &origin, &c->host, &prefix);
@@ -232,6 +238,7 @@ aws_error_read(const struct http_response *resp, struct aws_error *e)
 		e->code = xml_get(e->doc, "Error/Code");
 		e->message = xml_get(e->doc, "Error/Message");
 		e->region = xml_get(e->doc, "Error/Region");
+		e->endpoint = xml_get(e->doc, "Error/Endpoint");
 		e->request_id = xml_get(e->doc, "Error/RequestId");
 	} else if (xml_get(e->doc, "ErrorResponse/Error") != NULL) {
 		e->code = xml_get(e->doc, "ErrorResponse/Error/Code");
@@ -294,6 +301,10 @@ advice(const struct call *c, const char *code, const char *bucket,
 		    "new credentials", src);
 	if (strcmp(code, "InvalidToken") == 0)
 		return xasprintf("the session token from %s is not valid", src);
+	if (strcmp(code, "AccessDenied") == 0 && c->owner != NULL)
+		return xasprintf("bucket %s is not owned by account %s "
+		    "(x-amz-expected-bucket-owner), or the credentials from %s "
+		    "may not do this", bucket, c->owner, src);
 	if (strcmp(code, "AccessDenied") == 0)
 		return xasprintf("the credentials from %s may not do this%s",
 		    src, strcmp(c->service, "s3") == 0 ? " (an upload needs "
@@ -363,25 +374,100 @@ perform(struct call *c, struct http_request *req, struct http_response *resp)
 	return http_do(c->s3->h, req, resp);
 }
 
+/* Regions of one partition share credentials and an endpoint domain. */
+static const char *
+partition(const char *region)
+{
+	static const struct {
+		const char	*prefix;
+		const char	*name;
+	} parts[] = {
+		{ "cn-", "aws-cn" }, { "us-gov-", "aws-us-gov" },
+		{ "us-isob-", "aws-iso-b" }, { "us-iso-", "aws-iso" },
+		{ "eu-isoe-", "aws-iso-e" }, { "us-isof-", "aws-iso-f" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strncmp(region, parts[i].prefix,
+		    strlen(parts[i].prefix)) == 0)
+			return parts[i].name;
+	return "aws";
+}
+
+/*
+ * The region in a host name of S3's own endpoints for the bucket,
+ * "BUCKET.s3.REGION.DOMAIN" or "s3.REGION.DOMAIN" (a Location URL
+ * "https://HOST/..." or S3's <Endpoint>), where DOMAIN is the one of
+ * `region`; NULL for anything else. Caller frees.
+ */
+static char *
+s3_host_region(const char *where, const char *bucket, const char *region)
+{
+	const char	*h = where, *dom = domain(region), *dot;
+	size_t		 n, bl = strlen(bucket);
+	char		*r;
+
+	if (strncasecmp(h, "https://", 8) == 0)
+		h += 8;
+	else if (strstr(h, "://") != NULL)
+		return NULL;
+	n = strcspn(h, "/?#");
+	if (strncmp(h, bucket, bl) == 0 && h[bl] == '.' && bl < n)
+		h += bl + 1, n -= bl + 1;
+	if (n < 4 || strncmp(h, "s3.", 3) != 0)
+		return NULL;
+	h += 3, n -= 3;
+	if ((dot = memchr(h, '.', n)) == NULL ||
+	    n - (size_t)(dot - h) - 1 != strlen(dom) ||
+	    strncmp(dot + 1, dom, strlen(dom)) != 0)
+		return NULL;
+	r = xstrndup(h, (size_t)(dot - h));
+	if (valid_region(r) == -1) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
 /*
  * The region S3 says the bucket lives in, when it differs from the one
- * the request was signed for (301, or 400 with the bucket's region).
+ * the request was signed for: a 301 PermanentRedirect, or a 307 or 400,
+ * naming it in x-amz-bucket-region, the error's <Region>, or a Location
+ * (or <Endpoint>) on S3's own endpoint of the same partition. Only the
+ * region is taken: the request goes to the endpoint built for it, never
+ * to a host from the answer. Caller frees; NULL if none.
  */
-static const char *
-moved_to(const struct call *c, const struct http_response *resp,
-    struct aws_error *e)
+static char *
+moved_to(const struct call *c, const char *bucket,
+    const struct http_response *resp, struct aws_error *e)
 {
-	const char	*r;
+	const char	*r, *loc;
+	char		*mine = NULL;
 
 	if (resp->status != 301 && resp->status != 400 && resp->status != 307)
+		return NULL;
+	/* A custom endpoint's redirect is not S3's to interpret. */
+	if (resp->status != 400 && aws_config_endpoint(c->s3->cfg, "s3") != NULL)
 		return NULL;
 	r = http_response_header(resp, "x-amz-bucket-region");
 	if (r == NULL || *r == '\0')
 		r = e->region;
+	if ((r == NULL || *r == '\0') && resp->status != 400) {
+		loc = http_response_header(resp, "location");
+		if (loc != NULL)
+			r = mine = s3_host_region(loc, bucket, c->region);
+		if (r == NULL && e->endpoint != NULL)
+			r = mine = s3_host_region(e->endpoint, bucket,
+			    c->region);
+	}
 	if (r == NULL || *r == '\0' || strcmp(r, c->region) == 0 ||
-	    valid_region(r) == -1)
+	    valid_region(r) == -1 ||
+	    strcmp(partition(r), partition(c->region)) != 0) {
+		free(mine);
 		return NULL;
-	return r;
+	}
+	return mine != NULL ? mine : xstrdup(r);
 }
 
 /*
@@ -392,40 +478,77 @@ static int
 follow_region(struct s3 *s, const char *bucket, const struct call *c,
     const struct http_response *resp, struct aws_error *e)
 {
-	const char	*moved;
+	char	*moved;
 
-	if (s->moved_bucket != NULL || (moved = moved_to(c, resp, e)) == NULL)
+	if (s->moved_bucket != NULL ||
+	    (moved = moved_to(c, bucket, resp, e)) == NULL)
 		return 0;
-	log_info("bucket %s is in region %s, not %s; following it", bucket,
-	    moved, c->region);
+	log_info("bucket %s is in region %s, not %s; signing for %s", bucket,
+	    moved, c->region, moved);
 	s->moved_bucket = xstrdup(bucket);
-	s->moved_region = xstrdup(moved);
+	s->moved_region = moved;
+	return 1;
+}
+
+/*
+ * A redirect that is not followed: the signed request goes nowhere but
+ * where it was signed for. Reports it; 0 if resp is no redirect.
+ */
+static int
+refuse_redirect(const struct call *c, const struct http_response *resp)
+{
+	const char	*loc = http_response_header(resp, "location");
+	const char	*ep = aws_config_endpoint(c->s3->cfg, "s3");
+	char		*shown, *at;
+
+	if (resp->status / 100 != 3)
+		return 0;
+	shown = loc != NULL ? http_redact_url(loc) : xstrdup("nowhere");
+	at = http_redact_url(ep != NULL ? ep : c->url);
+	log_error("%s: %s: HTTP %ld %s from %s, redirecting to %s: a signed "
+	    "request is not sent anywhere else%s", c->what,
+	    http_method_name(c->method), resp->status,
+	    http_status_text(resp->status), at, shown, ep != NULL ?
+	    " (check --endpoint-url)" : "");
+	free(shown);
+	free(at);
 	return 1;
 }
 
 enum head_result {
 	HEAD_ERROR = -1,
 	HEAD_ABSENT,
-	HEAD_SAME,
-	HEAD_OTHER_SIZE,
+	HEAD_SAME,		/* the object's SHA-256 checksum is ours */
+	HEAD_OTHER,		/* an object without it: no checksum, another */
 	HEAD_UNKNOWN,		/* 400, 403: no body says why; the PUT will */
 	HEAD_MOVED
 };
 
+/* What HEAD found under the key (HEAD_OTHER). */
+struct found {
+	uint64_t	 size;
+	char		*sha256_b64;	/* NULL: the object has none */
+};
+
 static enum head_result
 head(struct s3 *s, const struct s3_object *o, const char *what,
-    uint64_t *size_there)
+    struct found *f)
 {
 	struct call		 c;
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct aws_error	 e;
-	const char		*len;
+	const char		*len, *sum;
 	enum head_result	 r = HEAD_ERROR;
 	char			*end;
 
 	memset(&req, 0, sizeof(req));
+	free(f->sha256_b64);
+	memset(f, 0, sizeof(*f));
 	object_call(&c, s, o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	/* Without it S3 does not say which checksum the object has. */
+	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-mode",
+	    "ENABLED" };
 	if (perform(&c, &req, &resp) == -1)
 		goto out;
 	aws_error_read(&resp, &e);
@@ -433,12 +556,16 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	case 200:
 		len = http_response_header(&resp, "content-length");
 		errno = 0;
-		*size_there = len != NULL ? strtoull(len, &end, 10) : 0;
+		f->size = len != NULL ? strtoull(len, &end, 10) : 0;
 		if (len == NULL || errno != 0 || *end != '\0' || end == len) {
 			log_error("%s: HEAD: no valid Content-Length", what);
 			break;
 		}
-		r = *size_there == o->size ? HEAD_SAME : HEAD_OTHER_SIZE;
+		sum = http_response_header(&resp, "x-amz-checksum-sha256");
+		if (sum != NULL && *sum != '\0')
+			f->sha256_b64 = xstrdup(sum);
+		r = sum != NULL && strcmp(sum, o->sha256_b64) == 0 &&
+		    f->size == o->size ? HEAD_SAME : HEAD_OTHER;
 		break;
 	case 404:
 		r = HEAD_ABSENT;
@@ -446,11 +573,13 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	default:
 		if (follow_region(s, o->bucket, &c, &resp, &e))
 			r = HEAD_MOVED;
+		else if (refuse_redirect(&c, &resp))
+			;
 		else if (resp.status == 400 || resp.status == 403) {
 			/*
 			 * A HEAD reply has no body to say why (a bad
-			 * signature or token, reading not allowed): the
-			 * PUT's will.
+			 * signature or token, reading not allowed, a bucket
+			 * of another owner): the PUT's will.
 			 */
 			log_verbose("%s: HEAD: HTTP %ld; the PUT will tell why",
 			    what, resp.status);
@@ -489,6 +618,9 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 	object_call(&c, s, o, what, HTTP_PUT, o->sha256_hex);
 	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-sha256",
 	    o->sha256_b64 };
+	/* As the SDKs send it: S3 then keeps the checksum for HEAD to show. */
+	c.extra[c.nextra++] = (struct sigv4_header){
+	    "x-amz-sdk-checksum-algorithm", "SHA256" };
 	if (exclusive)
 		c.extra[c.nextra++] = (struct sigv4_header){ "If-None-Match",
 		    "*" };
@@ -516,7 +648,7 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 		r = PUT_RACED;
 	else if (follow_region(s, o->bucket, &c, &resp, &e))
 		r = PUT_MOVED;
-	else
+	else if (!refuse_redirect(&c, &resp))
 		report(&c, &resp, o->bucket, o->default_bucket);
 	aws_error_free(&e);
 out:
@@ -527,49 +659,71 @@ out:
 }
 
 int
-s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
+s3_put_file(struct s3 *s, const struct s3_object *o,
+    enum s3_put_result *res)
 {
 	enum head_result	 h;
 	enum put_outcome	 p;
-	uint64_t		 there = 0;
+	struct found		 f;
 	char			*what, sz[16];
 	int			 fd = -1, rc = -1;
 
+	memset(&f, 0, sizeof(f));
 	what = xasprintf("s3://%s/%s", o->bucket, o->key);
 	/* A region redirect is followed once per run: these loops end. */
-	while ((h = head(s, o, what, &there)) == HEAD_MOVED)
+	while ((h = head(s, o, what, &f)) == HEAD_MOVED)
 		;
 	if (h == HEAD_ERROR)
 		goto out;
 	if (h == HEAD_SAME) {
 		if (!o->quiet)
-			log_info("%s: already uploaded (%s), not uploading "
-			    "again", what, log_human_size(there, sz));
-		*res = S3_PUT_PRESENT;
+			log_info("%s: already uploaded (%s, the same SHA-256), "
+			    "not uploading again", what,
+			    log_human_size(f.size, sz));
+		if (res != NULL)
+			*res = S3_PUT_PRESENT;
 		rc = 0;
 		goto out;
 	}
-	if (h == HEAD_OTHER_SIZE)
-		log_warn("%s: holds %" PRIu64 " bytes, not %" PRIu64
-		    "; replacing it", what, there, o->size);
+	if (h == HEAD_OTHER && f.sha256_b64 == NULL)
+		log_warn("%s: holds an object of %" PRIu64 " bytes with no "
+		    "SHA-256 checksum, so not provably this file; replacing it",
+		    what, f.size);
+	else if (h == HEAD_OTHER)
+		log_warn("%s: holds an object of %" PRIu64 " bytes with SHA-256 "
+		    "%s, not %s; replacing it", what, f.size, f.sha256_b64,
+		    o->sha256_b64);
 	if ((fd = open(o->path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_error("%s: %s", o->path, strerror(errno));
 		goto out;
 	}
-	while ((p = put(s, o, what, fd, h != HEAD_OTHER_SIZE)) == PUT_MOVED)
+	while ((p = put(s, o, what, fd, h != HEAD_OTHER)) == PUT_MOVED)
 		;
 	switch (p) {
 	case PUT_DONE:
 		if (!o->quiet)
 			log_info("%s: uploaded", what);
-		*res = S3_PUT_UPLOADED;
+		if (res != NULL)
+			*res = S3_PUT_UPLOADED;
 		rc = 0;
 		break;
 	case PUT_RACED:
-		log_info("%s: another upload of the same content got there "
-		    "first", what);
-		*res = S3_PUT_RACED;
-		rc = 0;
+		/* Another writer was first: only its checksum says with what. */
+		if ((h = head(s, o, what, &f)) == HEAD_SAME) {
+			if (!o->quiet)
+				log_info("%s: another upload of the same "
+				    "content (the same SHA-256) got there "
+				    "first", what);
+			if (res != NULL)
+				*res = S3_PUT_RACED;
+			rc = 0;
+		} else if (h != HEAD_ERROR)
+			log_error("%s: PUT: HTTP 412: an object appeared under "
+			    "the key, and HEAD does not prove it holds these "
+			    "bytes (%s)", what, h == HEAD_ABSENT ? "it answers "
+			    "404" : h == HEAD_UNKNOWN ? "it is refused" :
+			    f.sha256_b64 == NULL ? "no SHA-256 checksum" :
+			    "another SHA-256");
 		break;
 	default:
 		break;
@@ -577,6 +731,7 @@ s3_put_file(struct s3 *s, const struct s3_object *o, enum s3_put_result *res)
 out:
 	if (fd != -1)
 		close(fd);
+	free(f.sha256_b64);
 	free(what);
 	return rc;
 }

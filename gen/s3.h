@@ -42,21 +42,31 @@ struct s3_object {
 	 * (several uploads at once, one line each). Errors are still reported.
 	 */
 	int		 quiet;
+	/*
+	 * The account that must own the bucket (12 digits), sent as
+	 * x-amz-expected-bucket-owner on every request; NULL: not known.
+	 */
+	const char	*expected_owner;
 };
 
 enum s3_put_result {
 	S3_PUT_UPLOADED,	/* this run uploaded it */
-	S3_PUT_PRESENT,		/* HEAD found it, with the same size */
-	S3_PUT_RACED		/* PUT said 412: another writer was first */
+	S3_PUT_PRESENT,		/* HEAD proved the same SHA-256 */
+	S3_PUT_RACED		/* PUT said 412, HEAD proved the same SHA-256 */
 };
 
 /*
- * Makes the object hold the file, idempotently: HEAD first; when the
- * object is absent one PUT with Content-Length, x-amz-content-sha256
- * (hex), x-amz-checksum-sha256 (base64; S3 checks the bytes) and
- * If-None-Match: * (a 412 means another writer put the same content
- * first). An object of another size under the key (which names its
- * content) is replaced. Follows one redirect to the bucket's own region.
+ * Makes the object hold the file's bytes, proven by SHA-256:
+ *  - HEAD with x-amz-checksum-mode: ENABLED; the upload is skipped only
+ *    when the object's x-amz-checksum-sha256 is the file's;
+ *  - an object under the key with no SHA-256 checksum or another one is
+ *    replaced by a plain PUT, with a warning naming it;
+ *  - otherwise one PUT with Content-Length, x-amz-content-sha256 (hex),
+ *    x-amz-checksum-sha256 (base64; S3 checks the bytes) and
+ *    If-None-Match: *; a 412 (another writer was first) is accepted only
+ *    when a second HEAD proves the same checksum.
+ * A region redirect from AWS is followed once, re-signed for the named
+ * region on the endpoint built here; no other redirect is followed.
  * -1 on error (reported).
  */
 int		 s3_put_file(struct s3 *, const struct s3_object *,

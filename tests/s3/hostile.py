@@ -26,13 +26,18 @@ match (each may be "*") decides:
     owner ACCOUNT when x-amz-expected-bucket-owner is sent and is not
                   ACCOUNT: 403 AccessDenied, as S3 answers; else the next
                   rule decides
+    region REGION when the credential scope names another region: 400
+                  AuthorizationHeaderMalformed naming REGION, as S3 answers
+                  a request signed for the wrong region; else the next rule
+                  decides
     status CODE [S3CODE]
                   CODE with an S3 error document
     sts ACCOUNT   a GetCallerIdentity answer for ACCOUNT
     creds         container credentials (AccessKeyId AKIAHOSTILE...)
     file PATH     GET: the file's bytes
 
-No rule matches: 404. Each request is logged as one JSON line: method,
+No rule matches: 404. Rules that differ from the last ones read (the
+next case of a test) start with an empty store. Each request is logged as one JSON line: method,
 host, path, tls, the credential scope's region, whether Authorization and
 x-amz-security-token were present, x-amz-expected-bucket-owner,
 x-amz-checksum-mode, If-None-Match, the body's length and the status.
@@ -64,13 +69,22 @@ def s3_error(code, message):
             f'HOSTILE{NAME.upper()}</RequestId></Error>').encode()
 
 
+last_rules = [None]
+
+
 def rules():
+    """The rules; new rules (the next case of a test) empty the store."""
     try:
         with open(RULES, encoding="utf-8") as f:
-            return [ln.split() for ln in f if ln.strip() and
-                    not ln.startswith("#")]
+            text = f.read()
     except FileNotFoundError:
-        return []
+        text = ""
+    with lock:
+        if text != last_rules[0]:
+            objects.clear()
+            last_rules[0] = text
+    return [ln.split() for ln in text.splitlines() if ln.strip() and
+            not ln.startswith("#")]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -140,6 +154,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if got is not None and got != args[0]:
                     self.reply(403, [("Content-Type", "application/xml")],
                                s3_error("AccessDenied", "Access Denied"))
+                    return
+                continue
+            if action == "region":
+                m = re.search(r"Credential=[^/]*/\d{8}/([^/]*)/",
+                              self.headers.get("Authorization", ""))
+                if not m or m.group(1) != args[0]:
+                    self.reply(400, [("Content-Type", "application/xml")],
+                               s3_error("AuthorizationHeaderMalformed",
+                                        "the region is wrong; expecting "
+                                        f"'{args[0]}'").replace(
+                                   b"</Error>", f"<Region>{args[0]}"
+                                   "</Region></Error>".encode()))
                     return
                 continue
             getattr(self, "do_" + action)(data, *args)

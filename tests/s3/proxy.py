@@ -20,6 +20,8 @@ clears them). For the next COUNT requests with METHOD:
     reset           read part of the body, then reset the connection
     stall           read part of the body, then stop reading (until the
                     client gives up, at most 60 s)
+    status:CODE     answer CODE with no body (HEAD status:404: the key
+                    looks absent, whatever moto holds)
     redirect:REGION answer 301 with x-amz-bucket-region: REGION
     region400:REGION  answer 400 AuthorizationHeaderMalformed naming the
                     region in the body only, as S3 does for a request
@@ -158,6 +160,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     break
                 time.sleep(0.2)
             self.close_connection = True
+            return
+        if fault is not None and fault.startswith("status:"):
+            self.read_body()
+            self.reply(int(fault[7:]))
+            log(f"{what} {fault[7:]}")
             return
         if fault is not None and fault.startswith("redirect:"):
             self.read_body()
