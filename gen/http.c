@@ -1,6 +1,11 @@
 /*
  * HTTP transfers over libcurl (the only file that includes curl.h).
  *
+ * libcurl and the 30-odd libraries it brings are loaded with dlopen on
+ * the first http_new(), so a run that never touches the network (build
+ * and template --offline) never loads them. curl.h gives the types and
+ * constants; the functions come from the table lc.
+ *
  * Every attempt resets the easy handle and sets all options again, so one
  * request never inherits another's settings, while curl_easy_reset keeps
  * the connection cache and keep-alive works across requests.
@@ -10,6 +15,7 @@
 #include <curl/curl.h>
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +89,73 @@ static const char *const	secret_params[] = {
 	"token", NULL
 };
 
+/* libcurl's ABI since 7.16 (2006): the soname to load. */
+#ifndef LIBCURL_SONAME
+#define LIBCURL_SONAME	"libcurl.so.4"
+#endif
+
+/* The libcurl functions this file calls, loaded by curl_load(). */
+static struct {
+	CURLcode	 (*global_init)(long);
+	CURL		*(*easy_init)(void);
+	void		 (*easy_cleanup)(CURL *);
+	void		 (*easy_reset)(CURL *);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+} lc;
+
 static int	 curl_ready;
+
+/* Loads and initialises libcurl once; -1 (reported) if it cannot. */
+static int
+curl_load(void)
+{
+	static const struct {
+		const char	*name;
+		void		**fn;
+	} syms[] = {
+		{ "curl_global_init",	(void **)&lc.global_init },
+		{ "curl_easy_init",	(void **)&lc.easy_init },
+		{ "curl_easy_cleanup",	(void **)&lc.easy_cleanup },
+		{ "curl_easy_reset",	(void **)&lc.easy_reset },
+		{ "curl_easy_setopt",	(void **)&lc.easy_setopt },
+		{ "curl_easy_perform",	(void **)&lc.easy_perform },
+		{ "curl_easy_getinfo",	(void **)&lc.easy_getinfo },
+		{ "curl_easy_strerror",	(void **)&lc.easy_strerror },
+		{ "curl_slist_append",	(void **)&lc.slist_append },
+		{ "curl_slist_free_all", (void **)&lc.slist_free_all },
+	};
+	void	*lib;
+	size_t	 i;
+
+	if (curl_ready)
+		return 0;
+	/* Never unloaded: libcurl's global state lives until exit. */
+	if ((lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_error("%s: cannot load it (%s); the network needs libcurl "
+		    "(Debian: apt-get install libcurl4)", LIBCURL_SONAME,
+		    dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		/* POSIX: a function pointer survives the trip through void *. */
+		if ((*syms[i].fn = dlsym(lib, syms[i].name)) == NULL) {
+			log_error("%s: no %s in it", LIBCURL_SONAME,
+			    syms[i].name);
+			return -1;
+		}
+	}
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("libcurl: cannot initialise");
+		return -1;
+	}
+	curl_ready = 1;
+	return 0;
+}
 
 struct http *
 http_new(void)
@@ -91,15 +163,10 @@ http_new(void)
 	struct http	*h;
 	const char	*env;
 
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_error("libcurl: cannot initialise");
-			return NULL;
-		}
-		curl_ready = 1;
-	}
+	if (curl_load() == -1)
+		return NULL;
 	h = xcalloc(1, sizeof(*h));
-	if ((h->curl = curl_easy_init()) == NULL) {
+	if ((h->curl = lc.easy_init()) == NULL) {
 		log_error("libcurl: cannot create a handle");
 		free(h);
 		return NULL;
@@ -125,7 +192,7 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	curl_easy_cleanup(h->curl);
+	lc.easy_cleanup(h->curl);
 	free(h->noproxy);
 	free(h);
 }
@@ -346,7 +413,7 @@ body_begins(struct xfer *x)
 	curl_off_t			 cl = -1;
 
 	x->body_started = 1;
-	curl_easy_getinfo(x->h->curl, CURLINFO_RESPONSE_CODE, &x->status);
+	lc.easy_getinfo(x->h->curl, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->status / 100 != 2)
 		return 0;
 	if (req->sink == NULL) {
@@ -369,7 +436,7 @@ body_begins(struct xfer *x)
 		x->resume_etag = x->etag != NULL && strncmp(x->etag, "W/", 2) ?
 		    xstrdup(x->etag) : NULL;
 	}
-	curl_easy_getinfo(x->h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	lc.easy_getinfo(x->h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	if (x->progress == NULL && req->progress_label != NULL)
 		x->progress = progress_start(req->progress_label, cl < 0 ? 0 :
 		    (uint64_t)cl + (x->status == 206 ? x->range_from : 0));
@@ -504,7 +571,7 @@ slist_add(struct curl_slist *l, char *line)
 {
 	struct curl_slist	*n;
 
-	if ((n = curl_slist_append(l, line)) == NULL) {
+	if ((n = lc.slist_append(l, line)) == NULL) {
 		log_error("libcurl: out of memory");
 		exit(1);
 	}
@@ -543,17 +610,17 @@ setup(struct xfer *x, struct curl_slist *headers)
 	long				 lst, lsl;
 	int				 https;
 
-	curl_easy_reset(c);
+	lc.easy_reset(c);
 	x->h->errbuf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->h->errbuf);
-	curl_easy_setopt(c, CURLOPT_URL, req->url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, x->h->errbuf);
+	lc.easy_setopt(c, CURLOPT_URL, req->url);
+	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	/* The path on the wire is the path signed: no dot-segment folding. */
-	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	lc.easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
 	/*
 	 * libcurl drops Authorization on another host but sends every other
@@ -562,64 +629,64 @@ setup(struct xfer *x, struct curl_slist *headers)
 	 */
 	if (req->follow_redirects) {
 		https = strncasecmp(req->url, "https://", 8) == 0;
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(c, CURLOPT_MAXREDIRS,
+		lc.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		lc.easy_setopt(c, CURLOPT_MAXREDIRS,
 		    (long)HTTP_MAX_REDIRECTS);
 #if LIBCURL_VERSION_NUM >= 0x075500
-		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+		lc.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
 		    https ? "https" : "http,https");
 #else
-		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, https ?
+		lc.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, https ?
 		    CURLPROTO_HTTPS : CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
 	} else
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_NOPROXY, x->h->noproxy);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, RECV_BUFFER);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		lc.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	lc.easy_setopt(c, CURLOPT_NOPROXY, x->h->noproxy);
+	lc.easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	lc.easy_setopt(c, CURLOPT_BUFFERSIZE, RECV_BUFFER);
+	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 	    req->connect_ms > 0 ? req->connect_ms : CONNECT_MS_DEFAULT);
 	if (req->total_ms > 0)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->total_ms);
+		lc.easy_setopt(c, CURLOPT_TIMEOUT_MS, req->total_ms);
 	lst = req->low_speed_time > 0 ? req->low_speed_time :
 	    env_long("CFNGEN_HTTP_LOW_SPEED_TIME", LOW_SPEED_TIME_DEFAULT);
 	lsl = req->low_speed_limit > 0 ? req->low_speed_limit :
 	    LOW_SPEED_LIMIT_DEFAULT;
 	if (lst > 0) {
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, lst);
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, lsl);
+		lc.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, lst);
+		lc.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, lsl);
 	}
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	lc.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lc.easy_setopt(c, CURLOPT_HEADERDATA, x);
+	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+	lc.easy_setopt(c, CURLOPT_WRITEDATA, x);
+	lc.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	switch (req->method) {
 	case HTTP_HEAD:
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		lc.easy_setopt(c, CURLOPT_NOBODY, 1L);
 		break;
 	case HTTP_PUT:
 	case HTTP_POST:
 		if (req->method == HTTP_PUT)
-			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			lc.easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		else
-			curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(c, CURLOPT_READDATA, x);
-		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
-		curl_easy_setopt(c, CURLOPT_SEEKDATA, x);
+			lc.easy_setopt(c, CURLOPT_POST, 1L);
+		lc.easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		lc.easy_setopt(c, CURLOPT_READDATA, x);
+		lc.easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+		lc.easy_setopt(c, CURLOPT_SEEKDATA, x);
 		if (req->method == HTTP_PUT)
-			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+			lc.easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
 			    (curl_off_t)body_size(req));
 		else
-			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+			lc.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 			    (curl_off_t)body_size(req));
 		break;
 	default:
 		if (x->range_from > 0) {
 			snprintf(range, sizeof(range), "%llu-",
 			    (unsigned long long)x->range_from);
-			curl_easy_setopt(c, CURLOPT_RANGE, range);
+			lc.easy_setopt(c, CURLOPT_RANGE, range);
 		}
 		break;
 	}
@@ -735,14 +802,14 @@ http_do(struct http *h, const struct http_request *reqin,
 		resp->attempts = attempt;
 		log_verbose("%s %s%s", http_method_name(req.method), url,
 		    x.range_from > 0 ? " (resuming)" : "");
-		curl_slist_free_all(headers);
+		lc.slist_free_all(headers);
 		headers = header_list(&req, &x);
 		setup(&x, headers);
-		cc = curl_easy_perform(h->curl);
-		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &x.status);
+		cc = lc.easy_perform(h->curl);
+		lc.easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &x.status);
 		resp->status = x.status;
 		eff = NULL;
-		curl_easy_getinfo(h->curl, CURLINFO_EFFECTIVE_URL, &eff);
+		lc.easy_getinfo(h->curl, CURLINFO_EFFECTIVE_URL, &eff);
 		free(resp->url);
 		resp->url = xstrdup(eff != NULL ? eff : req.url);
 		if (x.sink_failed)
@@ -758,7 +825,7 @@ http_do(struct http *h, const struct http_request *reqin,
 			goto out;
 		}
 		secs = 0;
-		curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME, &secs);
+		lc.easy_getinfo(h->curl, CURLINFO_TOTAL_TIME, &secs);
 		if (cc == CURLE_OK) {
 			if (log_get_level() >= LOG_VERBOSE &&
 			    strcmp(resp->url, req.url) != 0) {
@@ -787,7 +854,7 @@ http_do(struct http *h, const struct http_request *reqin,
 				goto out;
 			}
 			snprintf(why, sizeof(why), "%s", h->errbuf[0] ?
-			    h->errbuf : curl_easy_strerror(cc));
+			    h->errbuf : lc.easy_strerror(cc));
 			log_verbose("  failed: %s (%.2f s)", why, secs);
 			if (!transient_curl(cc) || attempt == attempts) {
 				if (!req.quiet)
@@ -805,7 +872,7 @@ http_do(struct http *h, const struct http_request *reqin,
 out:
 	resp->body_bytes = x.delivered;
 	progress_end(x.progress, rc == 0 && x.status / 100 == 2);
-	curl_slist_free_all(headers);
+	lc.slist_free_all(headers);
 	free(x.etag);
 	free(x.resume_etag);
 	free(url);

@@ -395,14 +395,8 @@ partition(const char *region)
 	return "aws";
 }
 
-/*
- * The region in a host name of S3's own endpoints for the bucket,
- * "BUCKET.s3.REGION.DOMAIN" or "s3.REGION.DOMAIN" (a Location URL
- * "https://HOST/..." or S3's <Endpoint>), where DOMAIN is the one of
- * `region`; NULL for anything else. Caller frees.
- */
-static char *
-s3_host_region(const char *where, const char *bucket, const char *region)
+char *
+s3_redirect_region(const char *where, const char *bucket, const char *region)
 {
 	const char	*h = where, *dom = domain(region), *dot;
 	size_t		 n, bl = strlen(bucket);
@@ -456,9 +450,9 @@ moved_to(const struct call *c, const char *bucket,
 	if ((r == NULL || *r == '\0') && resp->status != 400) {
 		loc = http_response_header(resp, "location");
 		if (loc != NULL)
-			r = mine = s3_host_region(loc, bucket, c->region);
+			r = mine = s3_redirect_region(loc, bucket, c->region);
 		if (r == NULL && e->endpoint != NULL)
-			r = mine = s3_host_region(e->endpoint, bucket,
+			r = mine = s3_redirect_region(e->endpoint, bucket,
 			    c->region);
 	}
 	if (r == NULL || *r == '\0' || strcmp(r, c->region) == 0 ||

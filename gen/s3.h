@@ -81,4 +81,14 @@ int		 s3_put_file(struct s3 *, const struct s3_object *,
 int		 s3_check_bucket(struct s3 *, const char *bucket,
 		    const char *owner, int default_bucket);
 
+/*
+ * The region named by a redirect's Location ("https://HOST/...") or S3's
+ * <Endpoint> ("HOST") when HOST is one of S3's own endpoints for bucket,
+ * "BUCKET.s3.REGION.DOMAIN" or "s3.REGION.DOMAIN", with the DOMAIN of
+ * `region` (amazonaws.com, amazonaws.com.cn); NULL for anything else.
+ * Only the region is ever used, never the host. Caller frees.
+ */
+char		*s3_redirect_region(const char *where, const char *bucket,
+		    const char *region);
+
 #endif
