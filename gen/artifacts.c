@@ -34,6 +34,7 @@
 #include "layer.h"
 #include "log.h"
 #include "outfile.h"
+#include "outset.h"
 #include "xalloc.h"
 
 #define MANIFEST_NAME	"manifest.json"

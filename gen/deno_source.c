@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "cleanup.h"
 #include "deno_source.h"
 #include "digest.h"
 #include "http.h"

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "diff.h"
 #include "log.h"
+#include "xalloc.h"
 
 #define CONTEXT		3
 #define MAX_CELLS	(4u * 1024 * 1024)	/* 16 MB of table */

@@ -1,5 +1,6 @@
 /*
- * Unified diffs of two texts, line by line, for --check. Pure: no I/O.
+ * Unified diffs of two texts, line by line, for --check. No file I/O; the
+ * one failure (out is full) is reported through log.h.
  */
 #ifndef CFNGEN_DIFF_H
 #define CFNGEN_DIFF_H
@@ -7,7 +8,6 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "xalloc.h"
 
 /*
  * Appends to out a unified diff (3 lines of context, "---"/"+++" headers

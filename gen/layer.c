@@ -276,12 +276,6 @@ layer_input_size(const struct layer_input *in)
 	return in->size;
 }
 
-uint64_t
-layer_input_comp_size(const struct layer_input *in)
-{
-	return in->comp_size;
-}
-
 /* The end of an inflate: the size and CRC-32 the zip promised. */
 static int
 inflate_done(const struct layer_input *in, uint64_t size, uint32_t crc,
@@ -896,7 +890,7 @@ struct finish_progress {
 };
 
 static void
-finish_progress(zip_t *za, double done, void *arg)
+finish_progress(zip_t *za UNUSED, double done, void *arg)
 {
 	struct finish_progress	*fp = arg;
 

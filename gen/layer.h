@@ -36,7 +36,6 @@ struct layer_input;
 struct layer_input	*layer_input_open(const char *path, const char *name,
 			    const char *what);
 uint64_t		 layer_input_size(const struct layer_input *);
-uint64_t		 layer_input_comp_size(const struct layer_input *);
 /*
  * Calls fn with the inflated bytes of the entry, in order, with their
  * offset; fn returns 0, or -1 to stop. Reports nothing, so it may run in

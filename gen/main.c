@@ -25,6 +25,7 @@
 #include "aws_config.h"
 #include "buf.h"
 #include "cache.h"
+#include "cleanup.h"
 #include "credentials.h"
 #include "deno_source.h"
 #include "http.h"
@@ -32,6 +33,7 @@
 #include "options.h"
 #include "outfile.h"
 #include "output.h"
+#include "outset.h"
 #include "publish.h"
 #include "regions.h"
 #include "xalloc.h"
@@ -322,19 +324,19 @@ cmd_pipeline(const struct options *o, struct aws *aws)
 }
 
 static int
-cmd_build(const struct options *o, struct aws *aws)
+cmd_build(const struct options *o, struct aws *aws UNUSED)
 {
 	return produce(o, NULL, 0, 0);
 }
 
 static int
-cmd_template(const struct options *o, struct aws *aws)
+cmd_template(const struct options *o, struct aws *aws UNUSED)
 {
 	return produce(o, NULL, 1, 1);
 }
 
 static int
-cmd_fetch(const struct options *o, struct aws *aws)
+cmd_fetch(const struct options *o, struct aws *aws UNUSED)
 {
 	struct cache	*cache;
 	int		 rc;
@@ -346,7 +348,7 @@ cmd_fetch(const struct options *o, struct aws *aws)
 }
 
 static int
-cmd_help(const struct options *o, struct aws *aws)
+cmd_help(const struct options *o UNUSED, struct aws *aws UNUSED)
 {
 	usage(stdout);
 	return 0;

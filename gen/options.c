@@ -856,14 +856,16 @@ set_layer_stack_name(struct options *o, const char *flag, const char *v)
 }
 
 static int
-set_export_layer_arn(struct options *o, const char *flag, const char *v)
+set_export_layer_arn(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->export_layer_arn = 1;
 	return 0;
 }
 
 static int
-set_cdk_compat(struct options *o, const char *flag, const char *v)
+set_cdk_compat(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->cdk_compat = 1;
 	return 0;
@@ -972,21 +974,24 @@ set_cache_dir(struct options *o, const char *flag, const char *v)
 }
 
 static int
-set_offline(struct options *o, const char *flag, const char *v)
+set_offline(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->offline = 1;
 	return 0;
 }
 
 static int
-set_quiet(struct options *o, const char *flag, const char *v)
+set_quiet(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->verbosity = LOG_QUIET;
 	return 0;
 }
 
 static int
-set_verbose(struct options *o, const char *flag, const char *v)
+set_verbose(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	if (o->verbosity < LOG_DEBUG)
 		o->verbosity = o->verbosity < LOG_NORMAL ? LOG_VERBOSE :
@@ -1244,7 +1249,7 @@ options_set_context(struct options *o, const char *kv)
 }
 
 static int
-set_context(struct options *o, const char *flag, const char *v)
+set_context(struct options *o, const char *flag UNUSED, const char *v)
 {
 	return options_set_context(o, v);
 }

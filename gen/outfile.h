@@ -3,7 +3,8 @@
  *
  * outfile_open() creates a temporary file beside the destination; commit
  * flushes it to disk and renames it into place; abort (or an interrupting
- * SIGINT/SIGTERM/SIGHUP) removes it. A destination that exists and is not
+ * SIGINT/SIGTERM/SIGHUP, through cleanup.h) removes it. Files that land
+ * together are an output set (outset.h). A destination that exists and is not
  * a regular file (a terminal, a pipe, /dev/null, /dev/full) is written
  * directly, since renaming over it would be wrong.
  */
@@ -14,16 +15,6 @@
 #include <stddef.h>
 
 struct outfile;
-
-/* Install the handlers that remove registered temporary files. */
-void		 cleanup_init(void);
-/*
- * Remember path (copied) for removal on a fatal signal; returns a slot or
- * -1. A directory (a private temporary one) is removed after the files,
- * when they have emptied it.
- */
-int		 cleanup_register(const char *path);
-void		 cleanup_unregister(int slot);
 
 /*
  * Opens a temporary file for path. Reports a missing or unwritable
@@ -59,39 +50,6 @@ int		 outfile_put(const char *path, const void *, size_t, mode_t);
  */
 int		 outfile_put_quiet(const char *path, const void *, size_t,
 		    mode_t);
-
-/*
- * An output set: files that land in a directory together, or not at all.
- * Each is written complete (outfile_put(), a layer zip, ...) at the path
- * outset_add() gives, in a private directory inside dir (removed on
- * SIGINT/SIGTERM/SIGHUP like any temporary file). outset_commit() renames
- * them all into dir, in the order added; if one rename fails, it reports
- * it and takes back the ones already renamed, putting back the files they
- * replaced. outset_free() removes whatever has not landed.
- */
-struct outset;
-
-/* NULL on error (reported). */
-struct outset	*outset_new(const char *dir);
-/*
- * The output set of a run: for dir (--out-dir; created if missing, its
- * parent must exist; a usage error otherwise), or NULL for a private one
- * in outfile_tmpdir() that never lands. A dir created here is removed
- * again by outset_free() when nothing landed in it.
- */
-struct outset	*outset_open(const char *dir);
-/* Where to write the file that is to land as dir/name; owned by the set. */
-const char	*outset_add(struct outset *, const char *name);
-/*
- * The file staged at path is to land as name instead: its new path, or
- * NULL (reported).
- */
-const char	*outset_rename(struct outset *, const char *path,
-		    const char *name);
-/* 0, or -1 (reported) with nothing of the set left in dir. */
-int		 outset_commit(struct outset *);
-/* Accepts NULL. */
-void		 outset_free(struct outset *);
 
 /*
  * mkdir -p: creates path and its missing parents (mode 0777 less the

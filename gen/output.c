@@ -20,6 +20,7 @@
 #include "log.h"
 #include "outfile.h"
 #include "output.h"
+#include "outset.h"
 #include "stacks.h"
 #include "xalloc.h"
 #include "yamlio.h"
@@ -41,7 +42,7 @@ render(const struct options *o, const struct build_result *b,
 	if ((d = stacks_build(o, b, which, bucket)) == NULL)
 		return -1;
 	rc = o->format == FORMAT_JSON ? json_emit(d, out) :
-	    yaml_emit(d, COMMENT, out);
+	    yamlio_emit(d, COMMENT, out);
 	doc_free(d);
 	return rc;
 }

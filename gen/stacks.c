@@ -59,7 +59,7 @@ skeleton(const char *name)
 		log_error("%s: not compiled into this cfngen", name);
 		return NULL;
 	}
-	return yaml_parse((const char *)a->data, a->size, name);
+	return yamlio_parse((const char *)a->data, a->size, name);
 }
 
 /*

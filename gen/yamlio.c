@@ -200,7 +200,7 @@ plain_unsafe(const char *s, size_t n)
 }
 
 int
-yaml_needs_quotes_n(const char *s, size_t n)
+yamlio_needs_quotes_n(const char *s, size_t n)
 {
 	if (n == 0 || memchr(s, '\0', n) != NULL)
 		return 1;
@@ -209,9 +209,9 @@ yaml_needs_quotes_n(const char *s, size_t n)
 }
 
 int
-yaml_needs_quotes(const char *s)
+yamlio_needs_quotes(const char *s)
 {
-	return yaml_needs_quotes_n(s, strlen(s));
+	return yamlio_needs_quotes_n(s, strlen(s));
 }
 
 /* Output. */
@@ -275,7 +275,7 @@ emit_scalar(struct emitter *em, const char *tag, const char *s, size_t n,
 		log_error("YAML output: a string is not valid UTF-8");
 		return -1;
 	}
-	if (typed || !yaml_needs_quotes_n(s, n)) {
+	if (typed || !yamlio_needs_quotes_n(s, n)) {
 		style = YAML_PLAIN_SCALAR_STYLE;
 		plain_implicit = 1;
 		quoted_implicit = 0;
@@ -433,7 +433,7 @@ emit_node(struct emitter *em, const struct doc *d, const char *tag)
 }
 
 int
-yaml_emit(const struct doc *d, const char *comment, struct buf *out)
+yamlio_emit(const struct doc *d, const char *comment, struct buf *out)
 {
 	struct emitter	em;
 	yaml_event_t	ev;
@@ -585,7 +585,7 @@ plain_scalar(struct parser *ps, const yaml_event_t *ev)
 		if (i == n)
 			return doc_int(s[0] == '-' ? -v : v);
 	}
-	if (yaml_needs_quotes_n(s, n)) {
+	if (yamlio_needs_quotes_n(s, n)) {
 		parse_error(ps, &ev->start_mark, "a plain scalar that YAML "
 		    "readers may not take for a string; quote it");
 		return NULL;
@@ -767,7 +767,7 @@ out:
 }
 
 struct doc *
-yaml_parse(const char *text, size_t len, const char *what)
+yamlio_parse(const char *text, size_t len, const char *what)
 {
 	struct parser	 ps;
 	struct doc	*d = NULL;

@@ -23,7 +23,7 @@
  * line of text written first as a YAML comment ("# comment"). -1 on error
  * (reported, with the emitter's problem).
  */
-int		 yaml_emit(const struct doc *, const char *comment,
+int		 yamlio_emit(const struct doc *, const char *comment,
 		    struct buf *out);
 
 /*
@@ -37,7 +37,7 @@ int		 yaml_emit(const struct doc *, const char *comment,
  * other than CloudFormation's and !!str are refused. what names the input
  * in error messages. NULL on error (reported).
  */
-struct doc	*yaml_parse(const char *text, size_t len, const char *what);
+struct doc	*yamlio_parse(const char *text, size_t len, const char *what);
 
 /*
  * 1 when s, written as a plain (unquoted) YAML scalar, would not be read
@@ -47,8 +47,8 @@ struct doc	*yaml_parse(const char *text, size_t len, const char *what);
  * (empty, leading indicator, ": ", " #", surrounding or line-breaking
  * white space, control characters). 0 when plain is safe. Pure.
  */
-int		 yaml_needs_quotes(const char *s);
+int		 yamlio_needs_quotes(const char *s);
 /* The same for a string of len bytes (which may hold NULs). */
-int		 yaml_needs_quotes_n(const char *s, size_t len);
+int		 yamlio_needs_quotes_n(const char *s, size_t len);
 
 #endif

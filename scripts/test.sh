@@ -130,8 +130,16 @@ check() {
 PYTHON3=$(sh scripts/install-deps.sh --test) || give_up
 export PYTHON3
 log "Python for the tests: $PYTHON3"
-[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null 2>&1 ||
-	give_up "autoreconf failed (apt-get install autoconf automake pkg-config)"
+# autoreconf's warnings are shown, and there must be none.
+if ! { [ -x configure ] && [ configure -nt configure.ac ]; }; then
+	autoreconf -fi -Wall 2>autoreconf.log ||
+		give_up "autoreconf failed (apt-get install autoconf automake pkg-config): $(cat autoreconf.log)"
+	if [ -s autoreconf.log ]; then
+		cat autoreconf.log >&2
+		give_up "autoreconf warned (above); fix configure.ac or mk/*.am"
+	fi
+	rm -f autoreconf.log
+fi
 sh tests/deps.sh >/dev/null || fail=$((fail + 1))
 
 # The fresh stage mostly waits for the network and dpkg: it runs beside the

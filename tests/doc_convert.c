@@ -1,5 +1,5 @@
 /*
- * Test helper: reads JSON on stdin, prints it as YAML (yaml_emit) or JSON
+ * Test helper: reads JSON on stdin, prints it as YAML (yamlio_emit) or JSON
  * (json_emit) on stdout, so tests/templates.test can check what another
  * YAML reader makes of cfngen's output. usage: doc_convert yaml|json
  */
@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
 		buf_add(&in, chunk, (size_t)n);
 	if (n == 0 && (d = json_parse(in.data, in.len, "stdin")) != NULL) {
-		if ((strcmp(argv[1], "yaml") == 0 ? yaml_emit(d, NULL, &out) :
+		if ((strcmp(argv[1], "yaml") == 0 ? yamlio_emit(d, NULL, &out) :
 		    json_emit(d, &out)) == 0 &&
 		    write_all(STDOUT_FILENO, out.data, out.len) == 0)
 			rc = 0;

@@ -15,13 +15,13 @@
 static void
 quoted(const char *s)
 {
-	ok(yaml_needs_quotes(s) == 1, "quote [%s]", s);
+	ok(yamlio_needs_quotes(s) == 1, "quote [%s]", s);
 }
 
 static void
 plain(const char *s)
 {
-	ok(yaml_needs_quotes(s) == 0, "plain [%s]", s);
+	ok(yamlio_needs_quotes(s) == 0, "plain [%s]", s);
 }
 
 static void
@@ -81,8 +81,8 @@ test_quoting(void)
 		quoted(must[i]);
 	for (i = 0; fine[i] != NULL; i++)
 		plain(fine[i]);
-	ok(yaml_needs_quotes_n("a\0b", 3) == 1, "quote a string with NUL");
-	ok(yaml_needs_quotes_n("ab", 2) == 0, "length-bounded check");
+	ok(yamlio_needs_quotes_n("a\0b", 3) == 1, "quote a string with NUL");
+	ok(yamlio_needs_quotes_n("ab", 2) == 0, "length-bounded check");
 }
 
 static char *
@@ -92,7 +92,7 @@ emit(const struct doc *d, const char *comment)
 	char		*text;
 
 	buf_init(&b, 0);
-	if (yaml_emit(d, comment, &b) == -1) {
+	if (yamlio_emit(d, comment, &b) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -104,7 +104,7 @@ emit(const struct doc *d, const char *comment)
 static struct doc *
 parse(const char *text)
 {
-	return yaml_parse(text, strlen(text), "test");
+	return yamlio_parse(text, strlen(text), "test");
 }
 
 static struct doc *
@@ -368,7 +368,7 @@ test_emit_capped(void)
 	struct doc	*s = doc_str("0123456789abcdef0123456789");
 
 	buf_init(&b, 8);
-	ok(yaml_emit(s, NULL, &b) == -1, "output beyond the buffer cap fails");
+	ok(yamlio_emit(s, NULL, &b) == -1, "output beyond the buffer cap fails");
 	buf_free(&b);
 	doc_free(s);
 }

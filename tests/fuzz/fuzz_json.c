@@ -1,7 +1,7 @@
 /*
  * The JSON reader (json.c), and both writers on what it reads: whatever
  * the bytes, json_parse must not crash or leak; a document it accepts must
- * survive json_emit -> json_parse unchanged, and yaml_emit -> yaml_parse
+ * survive json_emit -> json_parse unchanged, and yamlio_emit -> yamlio_parse
  * -> json_emit must give the same JSON text (the YAML reader turns
  * {"Ref": x} into an intrinsic, which JSON writes back as {"Ref": x}).
  * Every string the quoting decision lets through plain is read back as
@@ -35,8 +35,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	doc_free(back);
 	/* invalid UTF-8 is the one thing the YAML writer may refuse */
-	if (yaml_emit(d, NULL, &yaml) == 0) {
-		if ((back = yaml_parse(yaml.data, yaml.len, "fuzz yaml")) == NULL ||
+	if (yamlio_emit(d, NULL, &yaml) == 0) {
+		if ((back = yamlio_parse(yaml.data, yaml.len, "fuzz yaml")) == NULL ||
 		    json_emit(back, &again) == -1 || again.len != json.len ||
 		    memcmp(again.data, json.data, json.len) != 0)
 			abort();

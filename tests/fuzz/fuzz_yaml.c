@@ -1,7 +1,7 @@
 /*
  * The YAML reader (yamlio.c), and the writer on what it reads: whatever
- * the bytes, yaml_parse must not crash or leak; a document it accepts
- * must come out of yaml_emit as text that yaml_parse reads back as the
+ * the bytes, yamlio_parse must not crash or leak; a document it accepts
+ * must come out of yamlio_emit as text that yamlio_parse reads back as the
  * same document.
  */
 #include "config.h"
@@ -19,12 +19,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf	 out;
 
 	fuzz_quiet();
-	if ((d = yaml_parse((const char *)data, size, "fuzz")) == NULL)
+	if ((d = yamlio_parse((const char *)data, size, "fuzz")) == NULL)
 		return 0;
 	buf_init(&out, 0);
-	if (yaml_emit(d, "comment", &out) == -1)
+	if (yamlio_emit(d, "comment", &out) == -1)
 		abort();
-	back = yaml_parse(out.data, out.len, "fuzz output");
+	back = yamlio_parse(out.data, out.len, "fuzz output");
 	if (!doc_equal(d, back))
 		abort();
 	doc_free(back);
