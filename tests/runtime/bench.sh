@@ -1,7 +1,9 @@
 #!/bin/sh
-# The runtime's benchmark, for Deno 2.9.5 on x86_64: invocations per second
-# through the shim against a bare Deno fetch loop, and exec of bootstrap to
-# the first /next against `deno run` of an empty script (tests/runtime/bench.py).
+# The runtime's benchmark, for Deno 2.9.5 on x86_64 (tests/runtime/bench.py):
+# invocations per second through the shim against a bare Deno fetch loop;
+# exec of bootstrap to the first /next against `deno run` of an empty script,
+# for the example and for a function with an npm dependency in node_modules/;
+# the bundled shim.ts against the modules as files; concurrency 4 against 1.
 # Prints BENCH rows for tests/bench/report.sh; asserts nothing.
 set -u
 : "${top_srcdir:?run through make bench}"
@@ -16,4 +18,4 @@ trap 'exit 1' INT TERM HUP
 zip=$("$PYTHON3" -c 'import json, sys
 print([a["path"] for a in json.load(open(sys.argv[1]))["artifacts"] if a["name"] == "layer"][0])' "$T/out/manifest.json") || exit 1
 unzip -q "$T/out/$zip" -d "$T/layer" || exit 1
-"$PYTHON3" -B "$top_srcdir/tests/runtime/bench.py" "$T/layer" "$T"
+"$PYTHON3" -B "$top_srcdir/tests/runtime/bench.py" "$T/layer" "$T" "$top_srcdir" "$deps"
