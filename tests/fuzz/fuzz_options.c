@@ -25,9 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if ((eq = strchr(line, '=')) != NULL) {
 			*eq = '\0';
 			(void)options_set(&o, line, eq + 1);
-		} else if (strncmp(line, "cmd ", 4) == 0)
-			(void)options_set_command(&o, line + 4);
-		else
+		} else
 			(void)options_set(&o, line, NULL);
 	}
 	/* options_finish looks at the file system; the setters are the parser. */
