@@ -253,9 +253,13 @@ static int
 aws_open(const struct options *o, struct aws *a)
 {
 	memset(a, 0, sizeof(*a));
-	/* With --regions, the first one's: each is settled again for itself. */
-	if ((a->cfg = aws_config_new(o->profile, o->nregions > 0 ?
-	    o->regions[0] : o->region, o->endpoint_url)) == NULL)
+	/*
+	 * With --regions, the first one's (each is settled again for itself),
+	 * or --region's, where a --stack-set is administered.
+	 */
+	if ((a->cfg = aws_config_new(o->profile, o->nregions > 0 &&
+	    o->region == NULL ? o->regions[0] : o->region,
+	    o->endpoint_url)) == NULL)
 		return -1;
 	if ((a->http = http_new()) == NULL)
 		return -1;
@@ -294,8 +298,20 @@ produce(const struct options *o, struct aws *aws, int identify, int print)
 	if ((identify ? artifacts_identify(o, cache, out, &b) :
 	    artifacts_build(o, cache, out, &b)) == -1)
 		goto out;
+	/*
+	 * A StackSet: the uploads, the bucket policy and the StackSet
+	 * (regions.h); the output directory gets the artifacts and templates.
+	 */
+	if (aws != NULL && o->stack_set != NULL) {
+		if (output_stage(o, &b, out, NULL) == -1 ||
+		    (o->out_dir != NULL && outset_commit(out) == -1))
+			goto out;
+		rc = regions_stackset(o, &b, aws->cfg, &aws->cr, aws->http);
+		goto out;
+	}
 	/* The upload reads the finished zips where they are staged. */
-	if (aws != NULL && (o->nregions > 0 ? regions_publish(o, &b) :
+	if (aws != NULL && (o->nregions > 0 ? regions_publish(o, &b, aws->cfg,
+	    &aws->cr, aws->http) :
 	    publish_artifacts(aws->cfg, &aws->cr, aws->http, o->bucket,
 	    o->expected_bucket_owner, o->bucket_pattern, &b, &bucket)) == -1)
 		goto out;

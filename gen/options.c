@@ -14,6 +14,7 @@
 #include "options.h"
 #include "outfile.h"
 #include "regions.h"
+#include "stackset.h"
 #include "xalloc.h"
 
 #define DEFAULT_LAYER_NAME	"deno-runtime"
@@ -40,6 +41,16 @@ options_init(struct options *o)
 	o->url_auth = URL_AUTH_NONE;
 	o->verbosity = LOG_NORMAL;
 	o->max_parallel = DEFAULT_MAX_PARALLEL;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void
@@ -80,6 +91,11 @@ options_free(struct options *o)
 	free(o->share);
 	free_regions(o);
 	free(o->bucket_pattern);
+	free(o->stack_set);
+	free_list(o->targets, o->ntargets);
+	free(o->max_concurrent);
+	free(o->failure_tolerance);
+	free(o->org_id);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -618,6 +634,164 @@ set_max_parallel(struct options *o, const char *flag, const char *v)
 }
 
 static int
+set_stack_set(struct options *o, const char *flag, const char *v)
+{
+	size_t	n = strlen(v);
+
+	/* StackSet names: [a-zA-Z][-a-zA-Z0-9]*, at most 128. */
+	if (n == 0 || n > 128 || !isalpha((unsigned char)v[0]) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-") != n) {
+		log_usage("%s %s: not a StackSet name (a letter, then letters, "
+		    "digits and hyphens; at most 128)", flag, v);
+		return -1;
+	}
+	replace(&o->stack_set, v);
+	return 0;
+}
+
+static int
+set_permission_model(struct options *o, const char *flag, const char *v)
+{
+	if (strcmp(v, "SERVICE_MANAGED") == 0)
+		o->service_managed = 1;
+	else if (strcmp(v, "SELF_MANAGED") == 0)
+		o->service_managed = 0;
+	else {
+		log_usage("%s %s: SERVICE_MANAGED or SELF_MANAGED", flag, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* An OU ID (ou-xxxx-xxxxxxxx) or the root (r-xxxx), as Organizations has them. */
+static int
+valid_ou(const char *s, size_t n)
+{
+	size_t	a, b;
+
+	if (n > 2 && strncmp(s, "r-", 2) == 0) {
+		a = strspn(s + 2, "abcdefghijklmnopqrstuvwxyz0123456789");
+		return a == n - 2 && a >= 4 && a <= 32;
+	}
+	if (n < 3 || strncmp(s, "ou-", 3) != 0)
+		return 0;
+	a = strspn(s + 3, "abcdefghijklmnopqrstuvwxyz0123456789");
+	if (a < 4 || a > 32 || 3 + a >= n || s[3 + a] != '-')
+		return 0;
+	b = strspn(s + 4 + a, "abcdefghijklmnopqrstuvwxyz0123456789");
+	return 4 + a + b == n && b >= 8 && b <= 32;
+}
+
+/* A comma list of distinct IDs that ok() accepts. */
+static int
+set_targets(struct options *o, const char *flag, const char *v, int ous,
+    int (*ok)(const char *, size_t), const char *what)
+{
+	const char	*p = v, *q;
+	size_t		 n;
+
+	if (o->ntargets > 0 && o->targets_are_ous != ous) {
+		log_usage("%s: --accounts and --org-units: give one (the "
+		    "permission model decides)", flag);
+		return -1;
+	}
+	for (;;) {
+		n = strcspn(p, ",");
+		if (!ok(p, n)) {
+			log_usage("%s %s: expected %s, comma-separated", flag, v,
+			    what);
+			return -1;
+		}
+		for (q = v; q < p; q += strcspn(q, ",") + 1)
+			if (strcspn(q, ",") == n && strncmp(q, p, n) == 0) {
+				log_usage("%s %s: an entry is given twice",
+				    flag, v);
+				return -1;
+			}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	free_list(o->targets, o->ntargets);
+	o->targets = NULL;
+	o->ntargets = 0;
+	o->targets_are_ous = ous;
+	for (p = v;; p += n + 1) {
+		n = strcspn(p, ",");
+		o->targets = xreallocarray(o->targets, o->ntargets + 1,
+		    sizeof(*o->targets));
+		o->targets[o->ntargets++] = xstrndup(p, n);
+		if (p[n] == '\0')
+			break;
+	}
+	return 0;
+}
+
+static int
+account_ok(const char *s, size_t n)
+{
+	return valid_account_id(s, n) == 0;
+}
+
+static int
+set_accounts(struct options *o, const char *flag, const char *v)
+{
+	return set_targets(o, flag, v, 0, account_ok, "12-digit account IDs");
+}
+
+static int
+set_org_units(struct options *o, const char *flag, const char *v)
+{
+	return set_targets(o, flag, v, 1, valid_ou,
+	    "organizational unit IDs (ou-xxxx-xxxxxxxx, or the root r-xxxx)");
+}
+
+static int
+set_max_concurrent(struct options *o, const char *flag, const char *v)
+{
+	if (stackset_valid_preference(v, 1) == -1) {
+		log_usage("%s %s: a number of accounts (at least 1) or a "
+		    "percentage (1%% to 100%%)", flag, v);
+		return -1;
+	}
+	replace(&o->max_concurrent, v);
+	return 0;
+}
+
+static int
+set_failure_tolerance(struct options *o, const char *flag, const char *v)
+{
+	if (stackset_valid_preference(v, 0) == -1) {
+		log_usage("%s %s: a number of accounts or a percentage "
+		    "(0%% to 100%%)", flag, v);
+		return -1;
+	}
+	replace(&o->failure_tolerance, v);
+	return 0;
+}
+
+static int
+set_org_id(struct options *o, const char *flag, const char *v)
+{
+	if (valid_org_id(v, strlen(v)) == -1) {
+		log_usage("%s %s: not an organization ID (o-, then 10 to 32 "
+		    "lowercase letters or digits)", flag, v);
+		return -1;
+	}
+	replace(&o->org_id, v);
+	return 0;
+}
+
+static int
+set_grant_org_read(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
+{
+	o->grant_org_read = 1;
+	return 0;
+}
+
+static int
 set_stack(struct options *o, const char *flag, const char *v)
 {
 	if (strcmp(v, "layer") == 0)
@@ -1020,6 +1194,9 @@ static int	set_context(struct options *, const char *, const char *);
 	    .arg = (ar), .section = (sc), .help = (tx) }, (fn) }
 
 static const struct setter	setters[] = {
+	FLAG("accounts", OPTSEC_AWS, "ID,...",
+	    "--stack-set: self-managed target accounts",
+	    set_accounts),
 	FLAG("arch", OPTSEC_BUILD, "ARCH",
 	    "arm64 (default) or x86_64", set_arch),
 	FLAG("bucket", OPTSEC_AWS, "NAME",
@@ -1068,8 +1245,15 @@ static const struct setter	setters[] = {
 	FLAG("export-layer-arn", OPTSEC_TEMPLATE, NULL,
 	    "also export LayerArn (see cfngen(1) for the trap)",
 	    set_export_layer_arn),
+	FLAG("failure-tolerance", OPTSEC_AWS, "N|P%",
+	    "--stack-set: failed accounts per region\n"
+	    "before CloudFormation stops", set_failure_tolerance),
 	FLAG("format", OPTSEC_TEMPLATE, "yaml|json",
 	    "output format (default yaml)", set_format),
+	FLAG("grant-org-read", OPTSEC_AWS, NULL,
+	    "--stack-set: merge the bucket policy that\n"
+	    "lets the organization read the artifacts",
+	    set_grant_org_read),
 	SHORT("help", 'h', OPTSEC_GENERAL, NULL, "show this help", NULL),
 	FLAG("layer-arn", OPTSEC_BUILD, "ARN",
 	    "the layer the example uses, instead of the stack's",
@@ -1082,15 +1266,27 @@ static const struct setter	setters[] = {
 	FLAG("log-retention", OPTSEC_TEMPLATE, "DAYS",
 	    "example function's log retention (default 30)",
 	    set_log_retention),
+	FLAG("max-concurrent", OPTSEC_AWS, "N|P%",
+	    "--stack-set: accounts at a time per region",
+	    set_max_concurrent),
 	FLAG("max-parallel", OPTSEC_AWS, "N",
 	    "regions at a time (default 4)", set_max_parallel),
 	FLAG("offline", OPTSEC_DENO, NULL, "never use the network",
 	    set_offline),
+	FLAG("org-id", OPTSEC_AWS, "o-ID",
+	    "--stack-set: the organization, for the\n"
+	    "artifacts' bucket policy", set_org_id),
+	FLAG("org-units", OPTSEC_AWS, "ou-ID,...",
+	    "--stack-set: service-managed target OUs",
+	    set_org_units),
 	FLAG("out-dir", OPTSEC_TEMPLATE, "DIR",
 	    "write artifacts, manifest.json and templates to DIR",
 	    set_out_dir),
 	SHORT("output", 'o', OPTSEC_TEMPLATE, "FILE",
 	    "write the template to FILE instead of stdout", set_output),
+	FLAG("permission-model", OPTSEC_AWS, "MODEL",
+	    "--stack-set: SELF_MANAGED (default) or\n"
+	    "SERVICE_MANAGED", set_permission_model),
 	FLAG("prefix", OPTSEC_AWS, "PREFIX", "S3 key prefix", set_prefix),
 	FLAG("profile", OPTSEC_AWS, "NAME", "AWS profile", set_profile),
 	SHORT("quiet", 'q', OPTSEC_GENERAL, NULL,
@@ -1106,6 +1302,10 @@ static const struct setter	setters[] = {
 	FLAG("stack", OPTSEC_TEMPLATE, "layer|example|all",
 	    "which template to print (default layer;\n"
 	    "all with --create-example)", set_stack),
+	FLAG("stack-set", OPTSEC_AWS, "NAME",
+	    "build, upload and deploy as a CloudFormation\n"
+	    "StackSet over --regions",
+	    set_stack_set),
 	FLAG("url-auth", OPTSEC_TEMPLATE, "NONE|AWS_IAM",
 	    "example Function URL auth (default NONE)", set_url_auth),
 	SHORT("verbose", 'v', OPTSEC_GENERAL, NULL,
@@ -1268,6 +1468,82 @@ options_default_cache_dir(void)
 	return NULL;
 }
 
+/* The organization of --share, when it names exactly one. */
+static char *
+share_org(const char *share)
+{
+	const char	*p, *found = NULL;
+	size_t		 n;
+
+	for (p = share; p != NULL && *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (strncmp(p, "o-", 2) == 0) {
+			if (found != NULL)
+				return NULL;
+			found = p;
+		}
+	}
+	return found ? xstrndup(found, strcspn(found, ",")) : NULL;
+}
+
+static int
+check_stack_set(struct options *o, const char *command)
+{
+	const char	*flag = NULL;
+
+	/* The pipeline (no command word) builds, uploads and deploys it. */
+	if (o->stack_set != NULL && command != NULL) {
+		log_usage("--stack-set: cfngen %s does not deploy a StackSet; "
+		    "run cfngen --stack-set NAME ...", command);
+		return -1;
+	}
+
+	if (o->stack_set == NULL) {
+		if (o->ntargets > 0)
+			flag = o->targets_are_ous ? "--org-units" : "--accounts";
+		else if (o->service_managed)
+			flag = "--permission-model";
+		else if (o->max_concurrent != NULL)
+			flag = "--max-concurrent";
+		else if (o->failure_tolerance != NULL)
+			flag = "--failure-tolerance";
+		else if (o->grant_org_read)
+			flag = "--grant-org-read";
+		else if (o->org_id != NULL)
+			flag = "--org-id";
+		if (flag != NULL) {
+			log_usage("%s: applies to a StackSet (cfngen "
+			    "--stack-set NAME)", flag);
+			return -1;
+		}
+		return 0;
+	}
+	if (o->nregions == 0) {
+		log_usage("--stack-set %s: name the regions of its stack "
+		    "instances with --regions R1,R2,...", o->stack_set);
+		return -1;
+	}
+	if (o->service_managed && (o->ntargets == 0 || !o->targets_are_ous)) {
+		log_usage("--permission-model SERVICE_MANAGED: the targets are "
+		    "organizational units: --org-units ou-...");
+		return -1;
+	}
+	if (!o->service_managed && (o->ntargets == 0 || o->targets_are_ous)) {
+		log_usage("--stack-set %s: a self-managed StackSet targets "
+		    "accounts (--accounts 111122223333,...); for organizational "
+		    "units, --permission-model SERVICE_MANAGED", o->stack_set);
+		return -1;
+	}
+	if (o->org_id == NULL && o->share != NULL)
+		o->org_id = share_org(o->share);
+	if (o->grant_org_read && o->org_id == NULL) {
+		log_usage("--grant-org-read: name the organization with "
+		    "--org-id o-... (or --share o-...)");
+		return -1;
+	}
+	return 0;
+}
+
 /* The pattern gives a valid bucket name in each region named. */
 static int
 check_pattern_regions(const struct options *o)
@@ -1339,10 +1615,14 @@ check_combinations(struct options *o, const char *command, unsigned int does)
 		    "bucket per region with --bucket-pattern NAME-{region}");
 		return -1;
 	}
-	if (o->region != NULL && o->nregions > 0) {
-		log_usage("--region and --regions: give one");
+	/* With a StackSet, --region is where it is administered. */
+	if (o->region != NULL && o->nregions > 0 && o->stack_set == NULL) {
+		log_usage("--region and --regions: give one (--region is the "
+		    "administration region of a --stack-set)");
 		return -1;
 	}
+	if (check_stack_set(o, command) == -1)
+		return -1;
 	if (o->bucket_pattern != NULL && check_pattern_regions(o) == -1)
 		return -1;
 	if (o->share != NULL && o->stack == STACK_EXAMPLE) {

@@ -83,6 +83,16 @@ struct options {
 	size_t			 nregions;
 	char			*bucket_pattern; /* --bucket-pattern, validated */
 	int			 max_parallel;	/* regions at a time, 1..32 */
+	/* --stack-set: a CloudFormation StackSet over the regions */
+	char			*stack_set;
+	int			 service_managed; /* --permission-model */
+	char			**targets;	/* --accounts or --org-units */
+	size_t			 ntargets;
+	int			 targets_are_ous;
+	char			*max_concurrent;	/* "N" or "P%" */
+	char			*failure_tolerance;	/* "N" or "P%" */
+	char			*org_id;	/* --org-id, for the bucket policy */
+	int			 grant_org_read;
 };
 
 void		 options_init(struct options *);

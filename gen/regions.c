@@ -19,16 +19,24 @@
 #include "aws_config.h"
 #include "credentials.h"
 #include "buf.h"
+#include "cloudformation.h"
+#include "doc.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 #include "options.h"
 #include "regions.h"
 #include "s3.h"
+#include "stacks.h"
+#include "stackset.h"
 #include "sts.h"
 #include "xalloc.h"
+#include "yamlio.h"
 
 #define PH_REGION	"{region}"
 #define PH_ACCOUNT	"{account}"
+/* The statement cfngen owns in a bucket policy, replaced on each grant. */
+#define REGIONS_POLICY_SID	"CfngenStackSetRead"
 
 /* Replaces each placeholder; the values may be NULL (left as written). */
 static char *
@@ -113,12 +121,17 @@ struct job {
 	int				 uploaded;	/* all artifacts are there */
 };
 
+enum phase {
+	PHASE_CHECK,		/* the buckets */
+	PHASE_UPLOAD
+};
+
 struct pool {
 	pthread_mutex_t			 mu;	/* guards next */
 	size_t				 next;
 	struct job			*jobs;
 	size_t				 njobs;
-	int				 upload;	/* 0: check buckets */
+	enum phase			 phase;
 	const struct options		*o;
 	const struct build_result	*b;
 	const struct aws_credentials	*cr;
@@ -184,7 +197,7 @@ run_job(const struct pool *p, struct job *j)
 	if ((h = http_new()) == NULL)
 		return;
 	s3 = s3_new(j->cfg, p->cr, h);
-	if (!p->upload)
+	if (p->phase == PHASE_CHECK)
 		j->bucket_ok = s3_check_bucket(s3, j->bucket, p->account,
 		    p->default_bucket) == 0;
 	else if (put(s3, p, j, &p->b->layer) == 0 && (!p->b->has_example ||
@@ -206,7 +219,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->njobs)
 			break;
-		if (p->upload && !p->jobs[i].bucket_ok)
+		if (p->phase == PHASE_UPLOAD && !p->jobs[i].bucket_ok)
 			continue;
 		run_job(p, &p->jobs[i]);
 	}
@@ -215,12 +228,12 @@ worker(void *arg)
 
 /* Runs one phase over every job, at most o->max_parallel at a time. */
 static void
-run_phase(struct pool *p, int upload)
+run_phase(struct pool *p, enum phase phase)
 {
 	pthread_t	*t;
 	size_t		 n, i, started = 0;
 
-	p->upload = upload;
+	p->phase = phase;
 	p->next = 0;
 	n = (size_t)p->o->max_parallel < p->njobs ?
 	    (size_t)p->o->max_parallel : p->njobs;
@@ -238,88 +251,383 @@ run_phase(struct pool *p, int upload)
 	free(t);
 }
 
-int
-regions_publish(const struct options *o, const struct build_result *b)
-{
-	struct pool		 p;
-	struct aws_config	*home;
-	struct aws_credentials	 cr;
-	struct http		*h = NULL;
-	struct s3		*s3 = NULL;
-	struct buf		 failed;
-	const char		*pattern;
-	char			*account = NULL;
-	size_t			 i, nfailed = 0;
-	int			 rc = -1;
+/*
+ * Who signs, and the account: what every regional step shares. The
+ * configuration, credentials and first http handle are the caller's
+ * (main's, settled before any work); only the account is found here.
+ */
+struct session {
+	const struct aws_config		*home;
+	const struct aws_credentials	*cr;
+	struct http			*h;
+	char				*account;
+};
 
-	memset(&p, 0, sizeof(p));
-	memset(&cr, 0, sizeof(cr));
-	buf_init(&failed, 0);
-	/* The first region signs in and asks STS for the account. */
-	if ((home = aws_config_new(o->profile, o->regions[0],
-	    o->endpoint_url)) == NULL)
-		return -1;
-	if ((h = http_new()) == NULL)
-		goto out;
-	if (aws_credentials_load(home, h, &cr) == -1)
-		goto out;
-	s3 = s3_new(home, &cr, h);
+static int
+session_open(const struct aws_config *home, const struct aws_credentials *cr,
+    struct http *h, struct session *ss)
+{
+	ss->home = home;
+	ss->cr = cr;
+	ss->h = h;
 	/* Also for the owner check when the pattern does not need it. */
-	if ((account = sts_account_id(home, &cr, h)) == NULL)
-		goto out;
-	pattern = o->bucket_pattern != NULL ? o->bucket_pattern :
+	ss->account = sts_account_id(home, cr, h);
+	return ss->account != NULL ? 0 : -1;
+}
+
+static void
+session_close(struct session *ss)
+{
+	free(ss->account);
+	ss->account = NULL;
+}
+
+static const char *
+bucket_pattern(const struct options *o)
+{
+	return o->bucket_pattern != NULL ? o->bucket_pattern :
 	    REGIONS_CDK_PATTERN;
-	p.jobs = xcalloc(o->nregions, sizeof(*p.jobs));
-	p.njobs = o->nregions;
-	for (i = 0; i < o->nregions; i++) {
-		p.jobs[i].region = o->regions[i];
-		p.jobs[i].bucket = regions_pattern_expand(pattern,
-		    o->regions[i], account);
-		if ((p.jobs[i].cfg = aws_config_new(o->profile, o->regions[i],
-		    o->endpoint_url)) == NULL)
-			goto out;
+}
+
+static void
+pool_free(struct pool *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->njobs; i++) {
+		free(p->jobs[i].bucket);
+		aws_config_free(p->jobs[i].cfg);
 	}
+	free(p->jobs);
+	if (p->o != NULL)
+		pthread_mutex_destroy(&p->mu);
+	memset(p, 0, sizeof(*p));
+}
+
+/* One job per region, each with its own configuration. */
+static int
+pool_init(struct pool *p, const struct options *o,
+    const struct build_result *b, const struct session *ss)
+{
+	size_t	i;
+
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	p->o = o;
+	p->b = b;
+	p->cr = ss->cr;
+	p->account = ss->account;
+	p->default_bucket = o->bucket_pattern == NULL;
+	p->jobs = xcalloc(o->nregions, sizeof(*p->jobs));
+	p->njobs = o->nregions;
+	for (i = 0; i < o->nregions; i++) {
+		p->jobs[i].region = o->regions[i];
+		p->jobs[i].bucket = regions_pattern_expand(bucket_pattern(o),
+		    o->regions[i], ss->account);
+		if ((p->jobs[i].cfg = aws_config_new(o->profile, o->regions[i],
+		    o->endpoint_url)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The regions without the artifacts, "eu-west-1, ap-south-1". */
+static char *
+failed_regions(const struct pool *p, size_t *n)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b, 0);
+	*n = 0;
+	for (i = 0; i < p->njobs; i++) {
+		if (!p->jobs[i].uploaded)
+			buf_addf(&b, "%s%s", (*n)++ ? ", " : "",
+			    p->jobs[i].region);
+	}
+	buf_addc(&b, '\0');
+	return buf_steal(&b);
+}
+
+/* The bucket checks and uploads of every region; -1 if any failed. */
+static int
+publish(struct pool *p)
+{
+	char	*failed;
+	size_t	 nfailed;
+	int	 rc = 0;
+
 	log_info("%zu regions, at most %d at a time; buckets %s (account %s)",
-	    o->nregions, o->max_parallel, pattern, account);
-	pthread_mutex_init(&p.mu, NULL);
-	p.o = o;
-	p.b = b;
-	p.cr = &cr;
-	p.account = account;
-	p.default_bucket = o->bucket_pattern == NULL;
+	    p->njobs, p->o->max_parallel, bucket_pattern(p->o), p->account);
 	/* Parallel transfers would redraw each other's bars: lines only. */
 	log_progress_bars(0);
 	/* Every bucket is checked before anything is uploaded. */
-	run_phase(&p, 0);
-	run_phase(&p, 1);
+	run_phase(p, PHASE_CHECK);
+	run_phase(p, PHASE_UPLOAD);
 	log_progress_bars(1);
-	pthread_mutex_destroy(&p.mu);
-	for (i = 0; i < p.njobs; i++)
-		if (!p.jobs[i].uploaded) {
-			buf_addf(&failed, "%s%s", nfailed ? ", " : "",
-			    p.jobs[i].region);
-			nfailed++;
-		}
+	failed = failed_regions(p, &nfailed);
 	if (nfailed > 0) {
-		buf_addc(&failed, '\0');
 		log_error("regions: %zu of %zu failed (%s); the others hold "
-		    "the artifacts", nfailed, p.njobs, failed.data);
-	} else {
+		    "the artifacts", nfailed, p->njobs, failed);
+		rc = -1;
+	} else
 		log_info("regions: the artifacts are in all %zu regions",
-		    p.njobs);
-		rc = 0;
+		    p->njobs);
+	free(failed);
+	return rc;
+}
+
+int
+regions_publish(const struct options *o, const struct build_result *b,
+    const struct aws_config *home, const struct aws_credentials *cr,
+    struct http *h)
+{
+	struct session	ss;
+	struct pool	p;
+	int		rc = -1;
+
+	memset(&p, 0, sizeof(p));
+	if (session_open(home, cr, h, &ss) == -1)
+		return -1;
+	if (pool_init(&p, o, b, &ss) == 0)
+		rc = publish(&p);
+	pool_free(&p);
+	session_close(&ss);
+	return rc;
+}
+
+/* The partition of a region, for ARNs. */
+static const char *
+partition(const char *region)
+{
+	if (strncmp(region, "cn-", 3) == 0)
+		return "aws-cn";
+	if (strncmp(region, "us-gov-", 7) == 0)
+		return "aws-us-gov";
+	return "aws";
+}
+
+/*
+ * The bucket policy that lets the target accounts read the artifacts: to
+ * the organization (aws:PrincipalOrgID) when it is known, else to each
+ * target account. A new document (caller frees).
+ */
+static struct doc *
+read_policy(const struct options *o, const char *bucket, const char *region)
+{
+	struct doc	*pol = doc_map(), *st = doc_map(), *sts = doc_seq();
+	struct doc	*cond, *eq, *aws;
+	char		*res;
+	size_t		 i;
+
+	res = xasprintf("arn:%s:s3:::%s/%s*", partition(region), bucket,
+	    o->prefix);
+	doc_map_set(pol, "Version", doc_str("2012-10-17"));
+	doc_map_set(st, "Sid", doc_str(REGIONS_POLICY_SID));
+	doc_map_set(st, "Effect", doc_str("Allow"));
+	if (o->org_id != NULL) {
+		doc_map_set(st, "Principal", doc_str("*"));
+	} else {
+		aws = doc_seq();
+		for (i = 0; i < o->ntargets; i++) {
+			char	*arn = xasprintf("arn:%s:iam::%s:root",
+			    partition(region), o->targets[i]);
+
+			doc_seq_add(aws, doc_str(arn));
+			free(arn);
+		}
+		cond = doc_map();
+		doc_map_set(cond, "AWS", aws);
+		doc_map_set(st, "Principal", cond);
 	}
+	doc_map_set(st, "Action", doc_str("s3:GetObject"));
+	doc_map_set(st, "Resource", doc_str(res));
+	if (o->org_id != NULL) {
+		eq = doc_map();
+		doc_map_set(eq, "aws:PrincipalOrgID", doc_str(o->org_id));
+		cond = doc_map();
+		doc_map_set(cond, "StringEquals", eq);
+		doc_map_set(st, "Condition", cond);
+	}
+	doc_seq_add(sts, st);
+	doc_map_set(pol, "Statement", sts);
+	free(res);
+	return pol;
+}
+
+/* Whether a target is another account than the caller's. */
+static int
+cross_account(const struct options *o, const char *account)
+{
+	size_t	i;
+
+	if (o->targets_are_ous)
+		return 1;
+	for (i = 0; i < o->ntargets; i++)
+		if (strcmp(o->targets[i], account) != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Merges our statement into the bucket's policy: statements of others are
+ * kept, an earlier one of ours (same Sid) is replaced.
+ */
+static int
+grant_apply(const struct options *o, const struct session *ss,
+    const char *region, const char *bucket, const struct doc *ours)
+{
+	struct aws_config	*cfg;
+	struct s3		*s3 = NULL;
+	struct doc		*pol = NULL, *sts, *merged;
+	struct buf		 text;
+	char			*old = NULL, *what;
+	size_t			 i, kept = 0;
+	int			 rc = -1;
+
+	buf_init(&text, 0);
+	what = xasprintf("s3://%s: bucket policy", bucket);
+	if ((cfg = aws_config_new(o->profile, region, o->endpoint_url)) == NULL)
+		goto out;
+	s3 = s3_new(cfg, ss->cr, ss->h);
+	if (s3_get_bucket_policy(s3, bucket, ss->account, &old) == -1)
+		goto out;
+	if (old != NULL && (pol = json_parse(old, strlen(old), what)) == NULL)
+		goto out;
+	if (pol == NULL || doc_type(pol) != DOC_MAP) {
+		doc_free(pol);
+		pol = doc_map();
+		doc_map_set(pol, "Version", doc_str("2012-10-17"));
+	}
+	merged = doc_seq();
+	sts = doc_map_get(pol, "Statement");
+	/* One statement may stand alone, not in a list. */
+	if (sts != NULL && doc_type(sts) == DOC_MAP)
+		doc_seq_add(merged, doc_copy(sts));
+	else
+		for (i = 0; sts != NULL && i < doc_len(sts); i++)
+			doc_seq_add(merged, doc_copy(doc_seq_at(sts, i)));
+	sts = merged;
+	merged = doc_seq();
+	for (i = 0; i < doc_len(sts); i++) {
+		const struct doc	*st = doc_seq_at(sts, i), *sid;
+
+		sid = doc_map_get(st, "Sid");
+		if (sid != NULL && doc_type(sid) == DOC_STR &&
+		    strcmp(doc_str_val(sid), REGIONS_POLICY_SID) == 0)
+			continue;
+		doc_seq_add(merged, doc_copy(st));
+		kept++;
+	}
+	doc_free(sts);
+	doc_seq_add(merged, doc_copy(doc_seq_at(doc_map_get(ours,
+	    "Statement"), 0)));
+	doc_map_set(pol, "Statement", merged);
+	if (json_emit(pol, &text) == -1)
+		goto out;
+	buf_addc(&text, '\0');
+	if (s3_put_bucket_policy(s3, bucket, ss->account, text.data) == -1)
+		goto out;
+	log_info("%s: s3://%s: the bucket policy lets the stack instances "
+	    "read the artifacts (statement %s; %zu other statement%s kept)",
+	    region, bucket, REGIONS_POLICY_SID, kept, kept == 1 ? "" : "s");
+	rc = 0;
 out:
-	for (i = 0; i < p.njobs; i++) {
-		free(p.jobs[i].bucket);
-		aws_config_free(p.jobs[i].cfg);
-	}
-	free(p.jobs);
-	free(account);
-	buf_free(&failed);
+	buf_free(&text);
+	doc_free(pol);
+	free(old);
+	free(what);
 	s3_free(s3);
-	http_free(h);
-	aws_credentials_free(&cr);
-	aws_config_free(home);
+	aws_config_free(cfg);
+	return rc;
+}
+
+/* Prints (and with --grant-org-read applies) each bucket's read policy. */
+static int
+grant_read(const struct options *o, const struct session *ss)
+{
+	struct doc	*pol;
+	struct buf	 text;
+	char		*bucket;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < o->nregions && rc == 0; i++) {
+		bucket = regions_pattern_expand(bucket_pattern(o),
+		    o->regions[i], ss->account);
+		pol = read_policy(o, bucket, o->regions[i]);
+		buf_init(&text, 0);
+		if (json_emit(pol, &text) == -1)
+			rc = -1;
+		else if (o->grant_org_read)
+			rc = grant_apply(o, ss, o->regions[i], bucket, pol);
+		else {
+			buf_addc(&text, '\0');
+			log_info("%s: the stack instances in other accounts read "
+			    "the artifacts from s3://%s; this bucket policy "
+			    "statement lets them (--grant-org-read merges it "
+			    "into the bucket's policy):\n%s", o->regions[i],
+			    bucket, text.data);
+		}
+		buf_free(&text);
+		doc_free(pol);
+		free(bucket);
+	}
+	return rc;
+}
+
+int
+regions_stackset(const struct options *o, const struct build_result *b,
+    const struct aws_config *home, const struct aws_credentials *cr,
+    struct http *h)
+{
+	struct session		 ss;
+	struct pool		 p;
+	struct stackset_spec	 spec;
+	struct cfn		*cfn = NULL;
+	struct doc		*d = NULL;
+	struct buf		 text;
+	char			*bucket = NULL;
+	int			 rc = -1;
+
+	buf_init(&text, 0);
+	memset(&p, 0, sizeof(p));
+	if (session_open(home, cr, h, &ss) == -1)
+		return -1;
+	if (pool_init(&p, o, b, &ss) == -1 || publish(&p) == -1)
+		goto out;
+	/*
+	 * In a target account ${AWS::AccountId} is that account, but the
+	 * buckets are the caller's: name its account literally.
+	 */
+	bucket = pattern_fill(bucket_pattern(o), "${AWS::Region}", ss.account);
+	if ((d = stacks_build(o, b, stacks_selected(o), bucket)) == NULL ||
+	    yamlio_emit(d, NULL, &text) == -1)
+		goto out;
+	if (cross_account(o, ss.account) && grant_read(o, &ss) == -1)
+		goto out;
+	memset(&spec, 0, sizeof(spec));
+	spec.name = o->stack_set;
+	spec.template_body = text.data;
+	spec.template_len = text.len;
+	spec.service_managed = o->service_managed;
+	spec.targets = o->targets;
+	spec.ntargets = o->ntargets;
+	spec.regions = o->regions;
+	spec.nregions = o->nregions;
+	spec.max_concurrent = o->max_concurrent;
+	spec.failure_tolerance = o->failure_tolerance;
+	cfn = cfn_new(aws_config_region(ss.home),
+	    aws_config_endpoint(ss.home, "cloudformation"), ss.cr, ss.h);
+	log_info("StackSet %s: administered from %s", o->stack_set,
+	    aws_config_region(ss.home));
+	rc = stackset_deploy(cfn, &spec);
+out:
+	cfn_free(cfn);
+	doc_free(d);
+	buf_free(&text);
+	free(bucket);
+	pool_free(&p);
+	session_close(&ss);
 	return rc;
 }

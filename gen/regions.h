@@ -13,7 +13,10 @@
 
 #include <stddef.h>
 
+struct aws_config;
+struct aws_credentials;
 struct build_result;
+struct http;
 struct options;
 
 /* The CDK bootstrap assets bucket of each account and region. */
@@ -42,9 +45,23 @@ int		 regions_pattern_has_account(const char *pattern);
  * (it exists, is in that region and belongs to the caller's account), then
  * the zips go to the buckets that passed. One line per region says how it
  * went. A region that fails does not stop the others; -1 when any failed
- * (reported).
+ * (reported). home (the first region's configuration), the credentials
+ * and h (an http handle made before any thread) are the caller's; each
+ * region gets its own configuration and handles.
  */
 int		 regions_publish(const struct options *,
-		    const struct build_result *);
+		    const struct build_result *, const struct aws_config *home,
+		    const struct aws_credentials *, struct http *);
+
+/*
+ * cfngen --stack-set: the uploads of regions_publish() (into the
+ * caller's buckets), the bucket policy that lets the target accounts read
+ * them (printed; merged into each bucket's policy with --grant-org-read),
+ * then the StackSet (stackset.h) with the template, whose bucket names the
+ * caller's account literally. -1 on failure (reported).
+ */
+int		 regions_stackset(const struct options *,
+		    const struct build_result *, const struct aws_config *home,
+		    const struct aws_credentials *, struct http *);
 
 #endif

@@ -779,3 +779,92 @@ out:
 	free(what);
 	return rc;
 }
+
+/* A ?policy call on bucket (GetBucketPolicy, PutBucketPolicy). */
+static void
+policy_call(struct call *c, struct s3 *s, const char *bucket,
+    const char *owner, const char *what, enum http_method m,
+    const char *payload_sha256)
+{
+	struct s3_object	 o;
+	char			*url;
+
+	memset(&o, 0, sizeof(o));
+	o.bucket = bucket;
+	o.key = "";
+	object_call(c, s, &o, what, m, payload_sha256);
+	c->query = "policy";
+	url = xasprintf("%s?policy", c->url);
+	free(c->url);
+	c->url = url;
+	if (owner != NULL)
+		c->extra[c->nextra++] = (struct sigv4_header){
+		    "x-amz-expected-bucket-owner", owner };
+}
+
+int
+s3_get_bucket_policy(struct s3 *s, const char *bucket, const char *owner,
+    char **policy)
+{
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct aws_error	 e;
+	char			*what;
+	int			 rc = -1;
+
+	*policy = NULL;
+	what = xasprintf("s3://%s (GetBucketPolicy)", bucket);
+	memset(&req, 0, sizeof(req));
+	policy_call(&c, s, bucket, owner, what, HTTP_GET, SIGV4_EMPTY_SHA256);
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	aws_error_read(&resp, &e);
+	if (resp.status == 200) {
+		*policy = xstrndup(resp.body.data, resp.body.len);
+		rc = 0;
+	} else if (resp.status == 404 && e.code != NULL &&
+	    strcmp(e.code, "NoSuchBucketPolicy") == 0)
+		rc = 0;
+	else
+		report(&c, &resp, bucket, 0);
+	aws_error_free(&e);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	free(what);
+	return rc;
+}
+
+int
+s3_put_bucket_policy(struct s3 *s, const char *bucket, const char *owner,
+    const char *policy)
+{
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	unsigned char		 md[SHA256_LEN];
+	char			 sha[SHA256_HEX_LEN + 1], *what;
+	int			 rc = -1;
+
+	sha256_buf(policy, strlen(policy), md);
+	hex_encode(md, sizeof(md), sha);
+	what = xasprintf("s3://%s (PutBucketPolicy)", bucket);
+	memset(&req, 0, sizeof(req));
+	policy_call(&c, s, bucket, owner, what, HTTP_PUT, sha);
+	c.extra[c.nextra++] = (struct sigv4_header){ "Content-Type",
+	    "application/json" };
+	req.body = policy;
+	req.body_len = strlen(policy);
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	if (resp.status == 200 || resp.status == 204)
+		rc = 0;
+	else
+		report(&c, &resp, bucket, 0);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	free(what);
+	return rc;
+}

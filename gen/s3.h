@@ -91,4 +91,14 @@ int		 s3_check_bucket(struct s3 *, const char *bucket,
 char		*s3_redirect_region(const char *where, const char *bucket,
 		    const char *region);
 
+/*
+ * GetBucketPolicy: 0 with *policy the JSON text (caller frees), or NULL
+ * when the bucket has none (NoSuchBucketPolicy); -1 on error (reported).
+ */
+int		 s3_get_bucket_policy(struct s3 *, const char *bucket,
+		    const char *owner, char **policy);
+/* PutBucketPolicy with the JSON text policy. -1 on error (reported). */
+int		 s3_put_bucket_policy(struct s3 *, const char *bucket,
+		    const char *owner, const char *policy);
+
 #endif

@@ -130,6 +130,9 @@ bucket_value(const struct options *o, const char *bucket)
 	struct doc	*d;
 	char		*sub;
 
+	/* a bucket name has no '$': this is already a Sub (StackSets) */
+	if (bucket != NULL && strstr(bucket, "${") != NULL)
+		return doc_fn("Fn::Sub", doc_str(bucket));
 	if (o->bucket_pattern != NULL) {
 		sub = regions_pattern_sub(o->bucket_pattern);
 		d = doc_fn("Fn::Sub", doc_str(sub));
