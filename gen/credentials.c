@@ -479,6 +479,7 @@ from_container(struct http *h, struct aws_credentials *cr)
 	req.retry = 1;
 	req.connect_ms = 2000;
 	req.total_ms = CONTAINER_TIMEOUT_MS;
+	req.secret_query = 1;
 	req.body_max = 64 * 1024;
 	if (http_do(h, &req, &resp) == 0) {
 		if (resp.status == 200)

@@ -251,6 +251,21 @@ out:
 	return ret;
 }
 
+/* http_redact_url(), and no query at all when the request says so. */
+static char *
+redact_for(const struct http_request *req, const char *u)
+{
+	char	*r = http_redact_url(u), *q;
+
+	if (req->secret_query && (q = strchr(r, '?')) != NULL) {
+		*q = '\0';
+		q = xasprintf("%s?REDACTED", r);
+		free(r);
+		r = q;
+	}
+	return r;
+}
+
 const char *
 http_status_text(long code)
 {
@@ -790,7 +805,7 @@ http_do(struct http *h, const struct http_request *reqin,
 		    req.prepare(req.hook_arg, &req, attempt) == -1)
 			goto out;
 		free(url);
-		url = http_redact_url(req.url);
+		url = redact_for(&req, req.url);
 		x.status = 0;
 		x.body_started = 0;
 		x.skip = 0;
@@ -830,7 +845,7 @@ http_do(struct http *h, const struct http_request *reqin,
 			if (log_get_level() >= LOG_VERBOSE &&
 			    strcmp(resp->url, req.url) != 0) {
 				free(url);
-				url = http_redact_url(resp->url);
+				url = redact_for(&req, resp->url);
 				log_verbose("  redirected to %s", url);
 			}
 			log_verbose("  HTTP %ld %s (%.2f s)", x.status,

@@ -179,6 +179,12 @@ struct http_request {
 	 * returns -1.
 	 */
 	int			 quiet;
+
+	/*
+	 * The whole query is secret (a container credentials URL may carry
+	 * ?token=...): messages show "?REDACTED" in its place.
+	 */
+	int			 secret_query;
 };
 
 struct http_response {

@@ -51,7 +51,8 @@ STATIC_SECRETS = ["env-secret-1", "credfile-secret-1", "credtoken-secret-1",
                   "sso-good-token-1", "sso-stale-token-1", "sso-expired-1",
                   "refresh-good-1", "refresh-bad-1", "client-secret-fake",
                   "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.sig-good",
-                  "container-auth-token-fake", "imds-session-token-fake"]
+                  "container-auth-token-fake", "imds-session-token-fake",
+                  "container-query-secret-1"]
 
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(CERT, KEY)
@@ -269,6 +270,12 @@ CASES = [
      {".aws/config": SSO_LEGACY_CFG,
       LEGACY: sso_token("sso-revoked-token", ts(3600))}, {}, None, None),
     ("container-full-uri", {}, CONTAINER, None, TASK),
+    ("container-full-uri-query-never-printed", {},
+     dict(CONTAINER, AWS_CONTAINER_CREDENTIALS_FULL_URI=LOCAL +
+          "/container-creds?token=container-query-secret-1"), None, TASK),
+    ("container-redirect-not-followed", {},
+     dict(CONTAINER, AWS_CONTAINER_CREDENTIALS_FULL_URI=LOCAL +
+          "/container-redirect"), None, None),
     ("instance-metadata-only", {}, {}, None, INSTANCE),
     ("missing-profile",
      {".aws/credentials": "[default]\naws_access_key_id = AKIACREDFILE00000001\n"

@@ -198,6 +198,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.imds(u.path.rsplit("/", 1)[1])
         if u.path == "/container-creds":
             return self.container()
+        if u.path == "/container-redirect":
+            log(service="container", action="redirect")
+            return self.reply(302, "", "text/plain",
+                              {"Location": "/container-creds"})
         self.reply(404, "not found", "text/plain")
 
     # --- SSO, SSO-OIDC -----------------------------------------------------
