@@ -214,10 +214,15 @@ sso_settings(const struct aws_config *c, const char *profile,
 	return 1;
 }
 
-/* The service's error from its reply (x-amzn-ErrorType, JSON message). */
+/*
+ * The service's error from its reply (x-amzn-ErrorType, JSON message); a
+ * warning when warn is set (a failed refresh: the old token may do).
+ */
 static void
-report(const char *what, const struct http_response *resp, const char *hint)
+report(const char *what, const struct http_response *resp, const char *hint,
+    int warn)
 {
+	void		(*say)(const char *, ...) = warn ? log_warn : log_error;
 	const char	*type = http_response_header(resp, "x-amzn-errortype");
 	const char	*msg = NULL;
 	struct doc	*d = NULL;
@@ -237,12 +242,12 @@ report(const char *what, const struct http_response *resp, const char *hint)
 	}
 	n = type != NULL ? strcspn(type, ":") : 0;
 	if (n > 0)
-		log_error("%s: %.*s%s%s (HTTP %ld)%s%s", what, (int)n, type,
+		say("%s: %.*s%s%s (HTTP %ld)%s%s", what, (int)n, type,
 		    msg != NULL ? ": " : "", msg != NULL ? msg : "",
 		    resp->status, hint != NULL ? "; run: " : "",
 		    hint != NULL ? hint : "");
 	else
-		log_error("%s: HTTP %ld %s%s%s", what, resp->status,
+		say("%s: HTTP %ld %s%s%s", what, resp->status,
 		    http_status_text(resp->status),
 		    hint != NULL ? "; run: " : "", hint != NULL ? hint : "");
 	doc_free(d);
@@ -341,7 +346,7 @@ refresh(const struct aws_config *c, struct http *h,
 	if (http_do(h, &req, &resp) == -1)
 		goto out;
 	if (resp.status != 200) {
-		report(what, &resp, NULL);
+		report(what, &resp, NULL, 1);
 		goto out;
 	}
 	level = log_get_level();
@@ -352,7 +357,7 @@ refresh(const struct aws_config *c, struct http *h,
 	v = d != NULL ? doc_map_get(d, "expiresIn") : NULL;
 	if (at == NULL || *at == '\0' || v == NULL ||
 	    doc_type(v) != DOC_INT || doc_int_val(v) <= 0) {
-		log_error("%s: the reply holds no accessToken and expiresIn",
+		log_warn("%s: the reply holds no accessToken and expiresIn",
 		    what);
 		goto out;
 	}
@@ -471,7 +476,7 @@ sso_credentials(const struct aws_config *c, struct http *h,
 	if (http_do(h, &req, &resp) == -1)
 		goto out;
 	if (resp.status != 200) {
-		report(what, &resp, resp.status == 401 ? sp.hint : NULL);
+		report(what, &resp, resp.status == 401 ? sp.hint : NULL, 0);
 		goto out;
 	}
 	level = log_get_level();

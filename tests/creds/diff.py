@@ -360,6 +360,10 @@ for case in CASES:
     tap(not leaked, "%s: no secret in cfngen's output at -vv" % name,
         "leaked: %s" % leaked)
     if c.returncode != 0:
+        said = [l for l in c.stderr.splitlines() if not re.match(
+            r"cfngen: (GET|PUT|POST|  |AWS region|assuming|running|"
+            r"no EC2|the EC2|signing)", l)]
+        print("# %s: cfngen said: %s" % (name, said[-1] if said else ""))
         tap(c.returncode in (1, 2) and c.stderr.strip() != "",
             "%s: cfngen fails with exit 1 (2: usage) and says why" % name, c.stderr)
 print("1..%d" % n)
