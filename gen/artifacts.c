@@ -512,8 +512,8 @@ write_manifest(const struct options *o, const struct source *s,
 	doc_map_set(root, "artifacts", list);
 	buf_init(&text, 0);
 	if (json_emit(root, &text) == 0 &&
-	    outfile_put(outset_add(out, MANIFEST_NAME), text.data, text.len,
-	    0644) == 0)
+	    outfile_put_unsynced(outset_add(out, MANIFEST_NAME), text.data,
+	    text.len, 0644) == 0)
 		rc = 0;
 	buf_free(&text);
 	doc_free(root);

@@ -295,8 +295,8 @@ outfile_put_quiet(const char *path, const void *p, size_t n, mode_t mode)
 	return e;
 }
 
-int
-outfile_put(const char *path, const void *p, size_t n, mode_t mode)
+static int
+put(const char *path, const void *p, size_t n, mode_t mode, int sync)
 {
 	int	e;
 
@@ -305,6 +305,7 @@ outfile_put(const char *path, const void *p, size_t n, mode_t mode)
 	if (check_target(path) == -1)
 		return -1;
 	of = outfile_new(path);
+	of->no_fsync = !sync;
 	if ((e = outfile_start(of, mode, 0)) == 0 &&
 	    write_all(of->fd, p, n) == -1)
 		e = errno;
@@ -319,6 +320,18 @@ outfile_put(const char *path, const void *p, size_t n, mode_t mode)
 		return -1;
 	}
 	return 0;
+}
+
+int
+outfile_put(const char *path, const void *p, size_t n, mode_t mode)
+{
+	return put(path, p, n, mode, 1);
+}
+
+int
+outfile_put_unsynced(const char *path, const void *p, size_t n, mode_t mode)
+{
+	return put(path, p, n, mode, 0);
 }
 
 const char *

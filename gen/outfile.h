@@ -43,6 +43,14 @@ void		 outfile_abort(struct outfile *);
 /* Whole-file convenience: the data lands at path atomically, or not at all. */
 int		 outfile_put(const char *path, const void *, size_t, mode_t);
 /*
+ * outfile_put() without the fsync, for files cfngen regenerates from their
+ * inputs (an output set's manifest and templates): a power cut right after
+ * may leave one empty, never partial. An fsync here would also make the
+ * file system write out the layer zip staged beside it.
+ */
+int		 outfile_put_unsynced(const char *path, const void *, size_t,
+		    mode_t);
+/*
  * outfile_put() for a file the run can do without (a cache record): it
  * reports nothing and returns 0 or the errno of what failed, for the
  * caller to word a warning. Nothing is left behind either way, and like

@@ -74,8 +74,8 @@ output_stage(const struct options *o, const struct build_result *b,
 		name = xasprintf("%s.template.%s", files[i].name,
 		    o->format == FORMAT_JSON ? "json" : "yaml");
 		if (render(o, b, files[i].which, bucket, &text) == -1 ||
-		    outfile_put(outset_add(out, name), text.data, text.len,
-		    0666) == -1)
+		    outfile_put_unsynced(outset_add(out, name), text.data,
+		    text.len, 0666) == -1)
 			rc = -1;
 		else
 			log_verbose("%s/%s: staged", o->out_dir, name);
