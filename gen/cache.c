@@ -203,6 +203,7 @@ cache_get(struct cache *c, const char *sub, const char *name,
 {
 	struct stat	 st;
 	struct buf	 b;
+	char		*text;
 	size_t		 m = magic != NULL ? strlen(magic) : 0;
 	int		 fd;
 
@@ -219,7 +220,9 @@ cache_get(struct cache *c, const char *sub, const char *name,
 		return NULL;
 	}
 	close(fd);
-	return buf_steal(&b);
+	text = buf_steal(&b);
+	buf_free(&b);
+	return text;
 }
 
 void

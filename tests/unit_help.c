@@ -14,6 +14,16 @@
 #include "tap.h"
 #include "xalloc.h"
 
+/* The text of b, which is freed. */
+static char *
+steal(struct buf *b)
+{
+	char	*s = buf_steal(b);
+
+	buf_free(b);
+	return s;
+}
+
 /* cfngen.1, its OPTIONS section only, with the man escapes "\-" as "-". */
 static char *
 man_options(void)
@@ -29,7 +39,7 @@ man_options(void)
 	if ((f = fopen(path, "r")) == NULL) {
 		printf("# %s: cannot open\n", path);
 		free(path);
-		return buf_steal(&b);
+		return steal(&b);
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (strncmp(line, ".SH", 3) == 0)
@@ -45,7 +55,7 @@ man_options(void)
 	}
 	fclose(f);
 	free(path);
-	return buf_steal(&b);
+	return steal(&b);
 }
 
 /* Does text hold "--name" as a whole flag (not a prefix of a longer one)? */
@@ -95,7 +105,7 @@ strangers(const char *text)
 		}
 		p += n;
 	}
-	return buf_steal(&b);
+	return steal(&b);
 }
 
 int
