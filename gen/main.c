@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "credentials.h"
 #include "deno_source.h"
+#include "deploy.h"
 #include "http.h"
 #include "log.h"
 #include "options.h"
@@ -60,6 +61,9 @@ static int	cmd_build(const struct options *, struct aws *);
 static int	cmd_template(const struct options *, struct aws *);
 static int	cmd_fetch(const struct options *, struct aws *);
 static int	cmd_help(const struct options *, struct aws *);
+static int	cmd_deploy(const struct options *, struct aws *);
+static int	cmd_destroy(const struct options *, struct aws *);
+static int	cmd_bootstrap(const struct options *, struct aws *);
 
 static const struct command	commands[] = {
 	{
@@ -87,6 +91,29 @@ static const struct command	commands[] = {
 		.summary = "download and verify a Deno release into the cache",
 		.run = cmd_fetch,
 		.does = OPTIONS_DOWNLOADS,
+	},
+	{
+		.name = "deploy",
+		.summary = "build, upload, deploy with CloudFormation",
+		.run = cmd_deploy,
+		.does = OPTIONS_UPLOADS | OPTIONS_NO_TEMPLATE |
+		    OPTIONS_STACKS | OPTIONS_DEPLOYS,
+		.aws = 1,
+	},
+	{
+		.name = "destroy",
+		.summary = "delete the stacks (the example first)",
+		.run = cmd_destroy,
+		.does = OPTIONS_NO_TEMPLATE | OPTIONS_STACKS,
+		.aws = 1,
+	},
+	{
+		.name = "bootstrap",
+		.summary = "create cfngen's artifact bucket (stack "
+		    "CfngenBootstrap)",
+		.run = cmd_bootstrap,
+		.does = OPTIONS_NO_TEMPLATE | OPTIONS_STACKS | OPTIONS_DEPLOYS,
+		.aws = 1,
 	},
 	{
 		.name = "help",
@@ -233,8 +260,9 @@ parse_args(struct options *o, const struct command **cmd, int argc,
 			    argv[optind], word);
 			rc = -1;
 		} else if ((*cmd = find_command(argv[optind])) == NULL) {
-			log_usage("%s: unknown command (build, template or "
-			    "fetch)", argv[optind]);
+			log_usage("%s: unknown command (build, template, "
+			    "fetch, deploy, destroy, bootstrap or help)",
+			    argv[optind]);
 			rc = -1;
 		} else
 			word = argv[optind];
@@ -283,7 +311,8 @@ aws_close(struct aws *a)
  * output directory together, or nothing does.
  */
 static int
-produce(const struct options *o, struct aws *aws, int identify, int print)
+produce(const struct options *o, struct aws *aws, int identify, int print,
+    int deploy)
 {
 	struct build_result	 b;
 	struct cache		*cache;
@@ -323,8 +352,12 @@ produce(const struct options *o, struct aws *aws, int identify, int print)
 			goto out;
 		artifacts_landed(&b, o->out_dir);
 	}
-	rc = print ? output_templates(o, &b, bucket != NULL ? bucket :
-	    o->bucket) : 0;
+	if (deploy)
+		rc = deploy_command(o, aws->cfg, &aws->cr, aws->http, &b,
+		    bucket);
+	else
+		rc = print ? output_templates(o, &b, bucket != NULL ? bucket :
+		    o->bucket) : 0;
 out:
 	free(bucket);
 	artifacts_free(&b);
@@ -336,19 +369,19 @@ out:
 static int
 cmd_pipeline(const struct options *o, struct aws *aws)
 {
-	return produce(o, aws, 0, 1);
+	return produce(o, aws, 0, 1, 0);
 }
 
 static int
 cmd_build(const struct options *o, struct aws *aws UNUSED)
 {
-	return produce(o, NULL, 0, 0);
+	return produce(o, NULL, 0, 0, 0);
 }
 
 static int
 cmd_template(const struct options *o, struct aws *aws UNUSED)
 {
-	return produce(o, NULL, 1, 1);
+	return produce(o, NULL, 1, 1, 0);
 }
 
 static int
@@ -361,6 +394,27 @@ cmd_fetch(const struct options *o, struct aws *aws UNUSED)
 	rc = deno_source_fetch(o, cache);
 	cache_free(cache);
 	return rc;
+}
+
+static int
+cmd_deploy(const struct options *o, struct aws *aws)
+{
+	if (o->template != NULL)
+		return deploy_command(o, aws->cfg, &aws->cr, aws->http, NULL,
+		    NULL);
+	return produce(o, aws, 0, 0, 1);
+}
+
+static int
+cmd_destroy(const struct options *o, struct aws *aws)
+{
+	return destroy_command(o, aws->cfg, &aws->cr, aws->http);
+}
+
+static int
+cmd_bootstrap(const struct options *o, struct aws *aws)
+{
+	return bootstrap_command(o, aws->cfg, &aws->cr, aws->http);
 }
 
 static int

@@ -65,6 +65,8 @@ free_regions(struct options *o)
 	o->nregions = 0;
 }
 
+static void	options_free_deploy(struct options *);
+
 void
 options_free(struct options *o)
 {
@@ -96,6 +98,7 @@ options_free(struct options *o)
 	free(o->max_concurrent);
 	free(o->failure_tolerance);
 	free(o->org_id);
+	options_free_deploy(o);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -1173,6 +1176,169 @@ set_verbose(struct options *o, const char *flag UNUSED,
 	return 0;
 }
 
+/* --- deploy, destroy, bootstrap --- */
+
+static void
+options_free_deploy(struct options *o)
+{
+	size_t	i;
+
+	free(o->template);
+	free(o->stack_name);
+	for (i = 0; i < o->ntags; i++) {
+		free(o->tags[i].key);
+		free(o->tags[i].value);
+	}
+	free(o->tags);
+	free(o->outputs_file);
+	free(o->cfn_endpoint_url);
+}
+
+static int
+set_template(struct options *o, const char *flag, const char *v)
+{
+	struct stat	st;
+
+	if (strcmp(v, "-") != 0 && stat(v, &st) == -1) {
+		log_usage("%s %s: %s", flag, v, strerror(errno));
+		return -1;
+	}
+	if (strcmp(v, "-") != 0 && S_ISDIR(st.st_mode)) {
+		log_usage("%s %s: is a directory", flag, v);
+		return -1;
+	}
+	replace(&o->template, v);
+	return 0;
+}
+
+static int
+set_stack_name(struct options *o, const char *flag, const char *v)
+{
+	size_t	n = strlen(v);
+
+	if (n == 0 || n > 128 || !isalpha((unsigned char)v[0]) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-") != n) {
+		log_usage("%s %s: not a CloudFormation stack name (a letter, "
+		    "then letters, digits and hyphens, at most 128)", flag, v);
+		return -1;
+	}
+	replace(&o->stack_name, v);
+	return 0;
+}
+
+static int
+set_tags(struct options *o, const char *flag, const char *v)
+{
+	const char	*eq = strchr(v, '=');
+	size_t		 kn = eq != NULL ? (size_t)(eq - v) : 0;
+
+	/* CloudFormation: a key of 1-128 characters, not aws:; a value of 0-256 */
+	if (eq == NULL || kn == 0 || kn > 128 || strlen(eq + 1) > 256 ||
+	    strncmp(v, "aws:", 4) == 0) {
+		log_usage("%s %s: expected KEY=VALUE (a key of 1 to 128 "
+		    "characters, not starting with aws:, a value of at most "
+		    "256)", flag, v);
+		return -1;
+	}
+	o->tags = xreallocarray(o->tags, o->ntags + 1, sizeof(*o->tags));
+	o->tags[o->ntags].key = xstrndup(v, kn);
+	o->tags[o->ntags++].value = xstrdup(eq + 1);
+	return 0;
+}
+
+static int
+set_no_execute(struct options *o, const char *flag, const char *v)
+{
+	o->no_execute = 1;
+	return 0;
+}
+
+static int
+set_no_wait(struct options *o, const char *flag, const char *v)
+{
+	o->no_wait = 1;
+	return 0;
+}
+
+static int
+set_yes(struct options *o, const char *flag, const char *v)
+{
+	o->yes = 1;
+	return 0;
+}
+
+static int
+set_outputs_file(struct options *o, const char *flag, const char *v)
+{
+	return set_path(&o->outputs_file, flag, v);
+}
+
+static int
+set_cfn_endpoint_url(struct options *o, const char *flag, const char *v)
+{
+	const char	*why;
+
+	if ((why = endpoint_url_problem(v)) != NULL) {
+		log_usage("%s %s: %s", flag, v, why);
+		return -1;
+	}
+	replace(&o->cfn_endpoint_url, v);
+	return 0;
+}
+
+/* The deploy flags belong to the commands that talk to CloudFormation. */
+static int
+check_deploy(const struct options *o, const char *command,
+    unsigned int does)
+{
+	const char	*flag = o->template ? "--template" : o->ntags ?
+			    "--tags" : o->no_execute ? "--no-execute" :
+			    o->no_wait ? "--no-wait" : o->outputs_file ?
+			    "--outputs-file" : NULL;
+	const char	*stackflag = o->stack_name ? "--stack-name" : o->yes ?
+			    "--yes" : o->cfn_endpoint_url ?
+			    "--cloudformation-endpoint-url" : NULL;
+
+	if (!(does & OPTIONS_STACKS) && (flag != NULL || stackflag != NULL)) {
+		log_usage("%s: only for cfngen deploy, destroy and bootstrap",
+		    flag != NULL ? flag : stackflag);
+		return -1;
+	}
+	if (!(does & OPTIONS_DEPLOYS) && flag != NULL) {
+		log_usage("%s: only for cfngen deploy%s", flag,
+		    o->template ? "" : " and bootstrap");
+		return -1;
+	}
+	if (o->template != NULL && (o->create_example ||
+	    o->stack == STACK_EXAMPLE || o->stack == STACK_ALL ||
+	    o->nregions > 0)) {
+		log_usage("--template: deploys the given template as one "
+		    "stack; --stack example/all, --create-example and "
+		    "--regions do not apply");
+		return -1;
+	}
+	if ((does & OPTIONS_STACKS) && o->nregions > 0) {
+		log_usage("--regions: cfngen %s works in one region (--region)",
+		    command);
+		return -1;
+	}
+	if (o->stack_name != NULL && o->template == NULL &&
+	    o->stack == STACK_UNSET && o->create_example) {
+		log_usage("--stack-name: names one stack, and --create-example "
+		    "means two; add --stack layer, example or all");
+		return -1;
+	}
+	if (o->no_execute && o->template == NULL &&
+	    o->stack == STACK_UNSET && o->create_example) {
+		log_usage("--no-execute: the example stack reads the layer "
+		    "stack's output, which needs the layer deployed; add "
+		    "--stack layer, example or all");
+		return -1;
+	}
+	return 0;
+}
+
 struct setter {
 	struct option_desc	 d;
 	int			(*set)(struct options *, const char *,
@@ -1216,6 +1382,8 @@ static const struct setter	setters[] = {
 	FLAG("check", OPTSEC_TEMPLATE, "FILE",
 	    "exit 1 with a diff if FILE differs from the template",
 	    set_check),
+	FLAG("cloudformation-endpoint-url", OPTSEC_AWS, "URL",
+	    "CloudFormation endpoint", set_cfn_endpoint_url),
 	SHORT("context", 'c', OPTSEC_BUILD, "KEY=VAL",
 	    "the original CDK app's context: architecture,\n"
 	    "denoVersion, createExample, layerArn, regions", set_context),
@@ -1271,6 +1439,11 @@ static const struct setter	setters[] = {
 	    set_max_concurrent),
 	FLAG("max-parallel", OPTSEC_AWS, "N",
 	    "regions at a time (default 4)", set_max_parallel),
+	FLAG("no-execute", OPTSEC_DEPLOY, NULL,
+	    "create and show the change set only; print its\nname",
+	    set_no_execute),
+	FLAG("no-wait", OPTSEC_DEPLOY, NULL,
+	    "refuse a stack with an operation in progress", set_no_wait),
 	FLAG("offline", OPTSEC_DENO, NULL, "never use the network",
 	    set_offline),
 	FLAG("org-id", OPTSEC_AWS, "o-ID",
@@ -1284,6 +1457,8 @@ static const struct setter	setters[] = {
 	    set_out_dir),
 	SHORT("output", 'o', OPTSEC_TEMPLATE, "FILE",
 	    "write the template to FILE instead of stdout", set_output),
+	FLAG("outputs-file", OPTSEC_DEPLOY, "FILE",
+	    "also write the stack outputs to FILE", set_outputs_file),
 	FLAG("permission-model", OPTSEC_AWS, "MODEL",
 	    "--stack-set: SELF_MANAGED (default) or\n"
 	    "SERVICE_MANAGED", set_permission_model),
@@ -1302,15 +1477,24 @@ static const struct setter	setters[] = {
 	FLAG("stack", OPTSEC_TEMPLATE, "layer|example|all",
 	    "which template to print (default layer;\n"
 	    "all with --create-example)", set_stack),
+	FLAG("stack-name", OPTSEC_DEPLOY, "NAME",
+	    "the stack deploy, destroy or bootstrap works on", set_stack_name),
 	FLAG("stack-set", OPTSEC_AWS, "NAME",
 	    "build, upload and deploy as a CloudFormation\n"
 	    "StackSet over --regions",
 	    set_stack_set),
+	FLAG("tags", OPTSEC_DEPLOY, "KEY=VALUE",
+	    "a stack tag (repeatable)", set_tags),
+	FLAG("template", OPTSEC_DEPLOY, "FILE|-",
+	    "deploy this template (- is stdin), build nothing",
+	    set_template),
 	FLAG("url-auth", OPTSEC_TEMPLATE, "NONE|AWS_IAM",
 	    "example Function URL auth (default NONE)", set_url_auth),
 	SHORT("verbose", 'v', OPTSEC_GENERAL, NULL,
 	    "more detail (twice for debugging)", set_verbose),
 	FLAG("version", OPTSEC_GENERAL, NULL, "show the version", NULL),
+	SHORT("yes", 'y', OPTSEC_DEPLOY, NULL,
+	    "destroy without asking", set_yes),
 };
 
 #undef FLAG
@@ -1330,7 +1514,7 @@ void
 options_help(struct buf *out)
 {
 	static const char *const	titles[] = { "What to build",
-	    "Where Deno comes from", "Templates", "AWS", NULL };
+	    "Where Deno comes from", "Templates", "AWS", "Deploying", NULL };
 	const struct option_desc	*d;
 	const char			*line, *nl;
 	size_t				 sec, i, start;
@@ -1581,6 +1765,13 @@ check_combinations(struct options *o, const char *command, unsigned int does)
 		log_usage("--deno latest: finding the newest release needs the "
 		    "network; name a version (e.g. --deno %s) with --offline",
 		    DENO_DEFAULT_VERSION);
+		return -1;
+	}
+	if (check_deploy(o, command, does) == -1)
+		return -1;
+	if (o->offline && (does & OPTIONS_STACKS)) {
+		log_usage("--offline: cfngen %s talks to CloudFormation, which "
+		    "needs the network", command);
 		return -1;
 	}
 	if (o->offline && (does & OPTIONS_UPLOADS)) {

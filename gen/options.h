@@ -40,6 +40,12 @@ enum url_auth {
 	URL_AUTH_AWS_IAM
 };
 
+/* --tags KEY=VALUE (deploy). */
+struct option_tag {
+	char	*key;
+	char	*value;
+};
+
 struct options {
 	enum arch		 arch;
 	char			*deno_version;	/* "v1.2.3" or "latest" */
@@ -93,6 +99,16 @@ struct options {
 	char			*failure_tolerance;	/* "N" or "P%" */
 	char			*org_id;	/* --org-id, for the bucket policy */
 	int			 grant_org_read;
+	/* deploy, destroy, bootstrap */
+	char			*template;	/* --template FILE, "-": stdin */
+	char			*stack_name;	/* --stack-name */
+	struct option_tag	*tags;		/* --tags, in order */
+	size_t			 ntags;
+	int			 no_execute;
+	int			 no_wait;
+	int			 yes;
+	char			*outputs_file;
+	char			*cfn_endpoint_url; /* --cloudformation-endpoint-url */
 };
 
 void		 options_init(struct options *);
@@ -112,6 +128,8 @@ int		 options_set_context(struct options *, const char *keyvalue);
 #define OPTIONS_UPLOADS		0x01	/* needs the network: no --offline */
 #define OPTIONS_NO_TEMPLATE	0x02	/* prints none: no --output, --check */
 #define OPTIONS_DOWNLOADS	0x04	/* a release: no --deno-zip, --deno-bin */
+#define OPTIONS_STACKS		0x08	/* CloudFormation: --stack-name, --yes */
+#define OPTIONS_DEPLOYS		0x10	/* a deploy: --template, --tags ... */
 
 /*
  * Checks combinations for command (its word, "build", or NULL for the
@@ -158,6 +176,7 @@ enum option_section {
 	OPTSEC_DENO,		/* Where Deno comes from */
 	OPTSEC_TEMPLATE,	/* Templates */
 	OPTSEC_AWS,		/* AWS */
+	OPTSEC_DEPLOY,		/* Deploying */
 	OPTSEC_GENERAL		/* -q, -v, --help, --version */
 };
 

@@ -164,3 +164,10 @@ out:
 	buf_free(&text);
 	return rc;
 }
+
+int
+output_render(const struct options *o, const struct build_result *b,
+    enum stack_sel which, const char *bucket, struct buf *out)
+{
+	return render(o, b, which, bucket, out);
+}

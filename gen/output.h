@@ -29,4 +29,9 @@ int	output_stage(const struct options *, const struct build_result *,
 int	output_templates(const struct options *, const struct build_result *,
 	    const char *bucket);
 
+struct buf;
+/* The text of one stack's template in the chosen format, appended to out. */
+int	output_render(const struct options *, const struct build_result *,
+	    enum stack_sel, const char *bucket, struct buf *out);
+
 #endif

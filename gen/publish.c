@@ -1,6 +1,7 @@
 /*
  * The upload step of the pipeline: pick the bucket (--bucket, else the CDK
- * bootstrap assets bucket of the account and region) and put each
+ * bootstrap assets bucket of the account and region if it exists, else
+ * cfngen's own bootstrap bucket if it exists) and put each
  * artifact under its content-addressed key, with the AWS configuration and
  * credentials main settled before any work.
  */
@@ -41,6 +42,43 @@ upload(struct s3 *s3, const struct artifact *a, const char *bucket,
 	return s3_put_file(s3, &obj, &res);
 }
 
+char *
+publish_default_bucket(struct s3 *s3, const struct aws_config *cfg,
+    const struct aws_credentials *cr, struct http *h, char **account_out)
+{
+	const char	*region = aws_config_region(cfg);
+	char		*account, *cdk = NULL, *own = NULL, *r = NULL;
+	int		 e;
+
+	if ((account = sts_account_id(cfg, cr, h)) == NULL)
+		return NULL;
+	cdk = xasprintf("cdk-" STACKS_CDK_QUALIFIER "-assets-%s-%s", account,
+	    region);
+	own = xasprintf(PUBLISH_OWN_BUCKET, account, region);
+	if ((e = s3_bucket_exists(s3, cdk)) == 1) {
+		log_info("bucket %s (the CDK bootstrap bucket of account %s; "
+		    "--bucket chooses another)", cdk, account);
+		r = cdk;
+		cdk = NULL;
+	} else if (e == 0 && (e = s3_bucket_exists(s3, own)) == 1) {
+		log_info("bucket %s (cfngen's bootstrap bucket of account %s; "
+		    "--bucket chooses another)", own, account);
+		r = own;
+		own = NULL;
+	} else if (e == 0)
+		log_error("no bucket for the artifacts in account %s, region "
+		    "%s: neither the CDK bootstrap bucket %s nor cfngen's %s "
+		    "exists; run `cfngen bootstrap` to create cfngen's, or pass "
+		    "--bucket NAME", account, region, cdk, own);
+	if (account_out != NULL && r != NULL)
+		*account_out = account;
+	else
+		free(account);
+	free(cdk);
+	free(own);
+	return r;
+}
+
 int
 publish_artifacts(const struct aws_config *cfg,
     const struct aws_credentials *cr, struct http *h, const char *bucket,
@@ -68,14 +106,9 @@ publish_artifacts(const struct aws_config *cfg,
 			goto out;
 		}
 		log_info("bucket %s (--bucket-pattern %s)", name, pattern);
-	} else {
-		if ((account = sts_account_id(cfg, cr, h)) == NULL)
-			goto out;
-		name = xasprintf("cdk-" STACKS_CDK_QUALIFIER "-assets-%s-%s",
-		    account, aws_config_region(cfg));
-		log_info("bucket %s (the CDK bootstrap bucket of account %s; "
-		    "--bucket chooses another)", name, account);
-	}
+	} else if ((name = publish_default_bucket(s3, cfg, cr, h,
+	    &account)) == NULL)
+		goto out;
 	/* When the account is known, S3 must refuse anyone else's bucket. */
 	if (owner == NULL)
 		owner = account;

@@ -25,4 +25,21 @@ int	publish_artifacts(const struct aws_config *,
 	    const char *owner, const char *pattern, const struct build_result *,
 	    char **where);
 
+struct s3;
+
+/*
+ * cfngen's bootstrap bucket (cfngen bootstrap), by account and region: a
+ * name CDK never uses (CDK's start with "cdk-").
+ */
+#define PUBLISH_OWN_BUCKET	"cfngen-assets-%s-%s"
+
+/*
+ * The bucket when --bucket is not given: the CDK bootstrap bucket of the
+ * account (STS) and region if it exists, else cfngen's bootstrap bucket if
+ * it exists; else NULL after an error naming both ways out. Caller frees;
+ * *account, when not NULL, gets the account (caller frees).
+ */
+char	*publish_default_bucket(struct s3 *, const struct aws_config *,
+	    const struct aws_credentials *, struct http *, char **account);
+
 #endif

@@ -868,3 +868,45 @@ out:
 	free(what);
 	return rc;
 }
+
+int
+s3_bucket_exists(struct s3 *s, const char *bucket)
+{
+	struct s3_object	 o;
+	struct call		 c;
+	struct http_request	 req;
+	struct http_response	 resp;
+	char			*what;
+	int			 r = -1;
+
+	memset(&o, 0, sizeof(o));
+	memset(&req, 0, sizeof(req));
+	o.bucket = bucket;
+	o.key = "";
+	what = xasprintf("s3://%s", bucket);
+	object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	if (perform(&c, &req, &resp) == -1)
+		goto out;
+	switch (resp.status) {
+	case 200:
+	case 301:
+	case 307:
+	case 400:
+	case 403:
+		r = 1;
+		break;
+	case 404:
+		r = 0;
+		break;
+	default:
+		report(&c, &resp, bucket, 0);
+		break;
+	}
+	log_verbose("%s: %s (HTTP %ld)", what, r == 1 ? "exists" :
+	    r == 0 ? "does not exist" : "unknown", resp.status);
+out:
+	http_response_free(&resp);
+	call_free(&c);
+	free(what);
+	return r;
+}

@@ -41,6 +41,7 @@ NO_CHANGES = ("The submitted information didn't contain changes. Submit "
 
 lock = threading.Lock()
 stacks = {}        # name -> stack (current, not deleted)
+deleted = {}       # ARN -> stack: still described by its ARN, as AWS does
 changesets = {}    # ARN and (stack, name) -> change set
 control = {"fail": None, "reason": "", "throttle": 0}
 layer_versions = {}
@@ -122,9 +123,23 @@ def needs_iam(template):
                for r in resources(template).values())
 
 
+def plain(template):
+    """The template as JSON text, short-form intrinsics included."""
+    return json.dumps(template, default=lambda t: {t.tag: t.value})
+
+
 def output_value(stack, value):
     if isinstance(value, str):
         return value
+    sub = None
+    if isinstance(value, Tagged) and value.tag == "Sub":
+        sub = value.value
+    elif isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+    if isinstance(sub, str):
+        return (sub.replace("${AWS::StackName}", stack["name"])
+                .replace("${AWS::Region}", stack["region"])
+                .replace("${AWS::AccountId}", ACCOUNT))
     ref = None
     if isinstance(value, Tagged) and value.tag == "Ref":
         ref = value.value
@@ -240,7 +255,10 @@ def parse_template(p):
     body = p.get("TemplateBody")
     if body is None:
         if "TemplateURL" in p:
-            return {"Resources": {}, "_url": p["TemplateURL"]}
+            # not fetched (the bucket wants signed requests): a stand-in
+            return {"Resources": {"FromTemplateURL": {
+                "Type": "AWS::CloudFormation::WaitConditionHandle",
+                "Properties": {"Url": p["TemplateURL"]}}}}
         raise Error("ValidationError", "Either Template URL or Template "
                     "Body must be specified.")
     try:
@@ -273,6 +291,8 @@ def find_stack(name):
     for s in stacks.values():
         if name in (s["name"], s["id"]):
             return s
+    if name in deleted:
+        return deleted[name]
     raise Error("ValidationError", "Stack with id %s does not exist" % name)
 
 
@@ -415,10 +435,12 @@ def do_delete_stack(p, region):
         s = find_stack(name)
     except Error:
         return ""      # deleting an absent stack succeeds
+    if s["status"] == "DELETE_COMPLETE":
+        return ""
     for o in s["outputs"]:
         if o.get("ExportName"):
             users = [t["name"] for t in stacks.values() if o["ExportName"]
-                     in json.dumps(t["template"], default=str)]
+                     in plain(t["template"])]
             if users:
                 stack_event(s, "DELETE_FAILED", "Export %s cannot be deleted "
                             "as it is in use by %s" % (o["ExportName"],
@@ -437,7 +459,7 @@ def do_delete_stack(p, region):
 def do_list_imports(p, region):
     name = p.get("ExportName", "")
     users = [t["name"] for t in stacks.values()
-             if name in json.dumps(t["template"], default=str)]
+             if name in plain(t["template"])]
     if not users:
         raise Error("ValidationError", "Export '%s' is not imported by any "
                     "stack." % name)
@@ -459,7 +481,8 @@ def reap():
     """A stack whose deletion completed is gone from DescribeStacks."""
     for name in [n for n, s in stacks.items()
                  if s["status"] == "DELETE_COMPLETE" and not s.get("steps")]:
-        del stacks[name]
+        gone = stacks.pop(name)
+        deleted[gone["id"]] = gone
 
 
 class Handler(BaseHTTPRequestHandler):
