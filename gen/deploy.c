@@ -40,6 +40,8 @@
 #define POLL_MAX_MS	2000
 /* Pages of events read back to find where the last look ended. */
 #define EVENT_PAGES	10
+/* Polls of a settled status unchanged by the operation, then believed. */
+#define SAME_POLLS	30
 /* The failed events' reasons shown when an operation fails. */
 #define MAX_REASONS	5
 
@@ -50,8 +52,10 @@ static const char no_changes_2[] = "No updates are to be performed";
 struct watch {
 	struct cfn	*c;
 	const char	*stack_id;
+	const char	*stack_name;
 	const char	*label;
 	char		*mark;		/* the newest EventId already seen */
+	char		*stack_status;	/* of the newest event of the stack itself */
 	char		*reasons[MAX_REASONS];
 	size_t		 nreasons;
 	int		 spinner;
@@ -161,6 +165,12 @@ show_event(struct watch *w, const struct event *e)
 	spin_clear(w);
 	log_info("%s: %-28s %-22s %s%s%s", w->label, e->logical, e->status,
 	    e->type, *e->reason != '\0' ? ": " : "", e->reason);
+	if (strcmp(e->type, "AWS::CloudFormation::Stack") == 0 &&
+	    (strcmp(e->physical, w->stack_id) == 0 ||
+	    (w->stack_name != NULL && strcmp(e->logical, w->stack_name) == 0))) {
+		free(w->stack_status);
+		w->stack_status = xstrdup(e->status);
+	}
 	if (ends_with(e->status, "_FAILED") && root_cause(e->reason) &&
 	    w->nreasons < MAX_REASONS)
 		w->reasons[w->nreasons++] = xasprintf("%s (%s): %s",
@@ -257,20 +267,23 @@ watch_free(struct watch *w)
 
 	spin_clear(w);
 	free(w->mark);
+	free(w->stack_status);
 	for (i = 0; i < w->nreasons; i++)
 		free(w->reasons[i]);
 }
 
 /*
  * Follows the stack until its status settles: new events as they come,
- * then the stack as DescribeStacks has it in *st. busy is a status to
- * keep waiting through (REVIEW_IN_PROGRESS right after an execution), or
- * NULL. 0, or -1 (reported); 1 when the stack is gone (deleted).
+ * then the stack as DescribeStacks has it in *st. busy is the status the
+ * stack had before the operation, or NULL: right after an execution
+ * DescribeStacks may still say it, so it counts as settled only once an
+ * event of the stack itself says so too. 0, or -1 (reported); 1 when the
+ * stack is gone (deleted).
  */
 static int
 follow(struct watch *w, const char *busy, struct cfn_stack *st)
 {
-	int	rc;
+	int	rc, same = 0;
 
 	w->delay_ms = POLL_FIRST_MS;
 	for (;;) {
@@ -278,8 +291,14 @@ follow(struct watch *w, const char *busy, struct cfn_stack *st)
 			return rc;
 		if ((rc = cfn_describe_stack(w->c, w->stack_id, st)) != 0)
 			return rc;
+		/* a server that never says so is believed after a while */
+		if (cfn_status_settled(st->status) && busy != NULL &&
+		    strcmp(st->status, busy) == 0)
+			same++;
 		if (cfn_status_settled(st->status) && (busy == NULL ||
-		    strcmp(st->status, busy) != 0)) {
+		    strcmp(st->status, busy) != 0 || same > SAME_POLLS ||
+		    (w->stack_status != NULL &&
+		    strcmp(w->stack_status, st->status) == 0))) {
 			/* the last events, which may have come meanwhile */
 			if ((rc = events(w, 0)) == -1) {
 				cfn_stack_free(st);
@@ -595,7 +614,7 @@ deploy_stack(struct cfn *c, const struct deploy_spec *s,
 	const char		*label = s->label != NULL ? s->label :
 				    s->stack_name;
 	const char		*cstype;
-	char			*stack_id = NULL;
+	char			*stack_id = NULL, *before = NULL;
 	int			 r, rc = -1;
 	enum cs_state		 cs;
 
@@ -665,7 +684,9 @@ deploy_stack(struct cfn *c, const struct deploy_spec *s,
 		goto out;
 	}
 	stack_id = xstrdup(st.id);
+	before = xstrdup(st.status);
 	w.c = c;
+	w.stack_name = s->stack_name;
 	w.label = label;
 	w.spinner = s->spinner;
 	w.start = time(NULL);
@@ -677,7 +698,7 @@ deploy_stack(struct cfn *c, const struct deploy_spec *s,
 	if (cfn_call(c, "ExecuteChangeSet", p, 2, &x, NULL) != 0)
 		goto out;
 	cfn_stack_free(&st);
-	if ((r = follow(&w, "REVIEW_IN_PROGRESS", &res->stack)) != 0) {
+	if ((r = follow(&w, before, &res->stack)) != 0) {
 		if (r == 1)
 			log_error("%s: the stack is gone", label);
 		goto out;
@@ -696,6 +717,7 @@ out:
 	watch_free(&w);
 	cfn_stack_free(&st);
 	free(stack_id);
+	free(before);
 	xml_free(x);
 	return rc;
 }
@@ -795,6 +817,7 @@ deploy_delete(struct cfn *c, const char *name, const char *label,
 		goto out;
 	id = xstrdup(st.id);
 	w.c = c;
+	w.stack_name = st.name;
 	w.label = label;
 	w.spinner = spinner;
 	w.start = time(NULL);

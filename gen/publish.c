@@ -55,12 +55,12 @@ publish_default_bucket(struct s3 *s3, const struct aws_config *cfg,
 	cdk = xasprintf("cdk-" STACKS_CDK_QUALIFIER "-assets-%s-%s", account,
 	    region);
 	own = xasprintf(PUBLISH_OWN_BUCKET, account, region);
-	if ((e = s3_bucket_exists(s3, cdk)) == 1) {
+	if ((e = s3_bucket_exists(s3, cdk, account)) == 1) {
 		log_info("bucket %s (the CDK bootstrap bucket of account %s; "
 		    "--bucket chooses another)", cdk, account);
 		r = cdk;
 		cdk = NULL;
-	} else if (e == 0 && (e = s3_bucket_exists(s3, own)) == 1) {
+	} else if (e == 0 && (e = s3_bucket_exists(s3, own, account)) == 1) {
 		log_info("bucket %s (cfngen's bootstrap bucket of account %s; "
 		    "--bucket chooses another)", own, account);
 		r = own;

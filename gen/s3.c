@@ -870,13 +870,14 @@ out:
 }
 
 int
-s3_bucket_exists(struct s3 *s, const char *bucket)
+s3_bucket_exists(struct s3 *s, const char *bucket, const char *owner)
 {
 	struct s3_object	 o;
 	struct call		 c;
 	struct http_request	 req;
 	struct http_response	 resp;
 	char			*what;
+	size_t			 n;
 	int			 r = -1;
 
 	memset(&o, 0, sizeof(o));
@@ -885,6 +886,15 @@ s3_bucket_exists(struct s3 *s, const char *bucket)
 	o.key = "";
 	what = xasprintf("s3://%s", bucket);
 	object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	/* HeadBucket: "HEAD /bucket" path-style, not the key "" under it */
+	n = strlen(c.path);
+	if (n > 1 && c.path[n - 1] == '/' && strcmp(c.path, "/") != 0) {
+		c.path[n - 1] = '\0';
+		c.url[strlen(c.url) - 1] = '\0';
+	}
+	if (owner != NULL)
+		c.extra[c.nextra++] = (struct sigv4_header){
+		    "x-amz-expected-bucket-owner", owner };
 	if (perform(&c, &req, &resp) == -1)
 		goto out;
 	switch (resp.status) {

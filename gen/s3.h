@@ -102,10 +102,11 @@ int		 s3_put_bucket_policy(struct s3 *, const char *bucket,
 		    const char *owner, const char *policy);
 
 /*
- * Whether bucket exists, from a HEAD on it: 1 (200, or 403/301: it is
- * there, maybe not ours or not in this region), 0 (404), -1 on error
- * (reported).
+ * Whether bucket exists, from HeadBucket (with x-amz-expected-bucket-owner
+ * when owner is not NULL): 1 (200, or 403/301: it is there, maybe not
+ * owner's or not in this region), 0 (404), -1 on error (reported).
  */
-int		 s3_bucket_exists(struct s3 *, const char *bucket);
+int		 s3_bucket_exists(struct s3 *, const char *bucket,
+		    const char *owner);
 
 #endif
