@@ -17,6 +17,7 @@
 #include "aws_config.h"
 #include "credentials.h"
 #include "buf.h"
+#include "cleanup.h"
 #include "cloudformation.h"
 #include "deploy.h"
 #include "digest.h"

@@ -1248,21 +1248,23 @@ set_tags(struct options *o, const char *flag, const char *v)
 }
 
 static int
-set_no_execute(struct options *o, const char *flag, const char *v)
+set_no_execute(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->no_execute = 1;
 	return 0;
 }
 
 static int
-set_no_wait(struct options *o, const char *flag, const char *v)
+set_no_wait(struct options *o, const char *flag UNUSED,
+    const char *v UNUSED)
 {
 	o->no_wait = 1;
 	return 0;
 }
 
 static int
-set_yes(struct options *o, const char *flag, const char *v)
+set_yes(struct options *o, const char *flag UNUSED, const char *v UNUSED)
 {
 	o->yes = 1;
 	return 0;
