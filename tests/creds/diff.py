@@ -272,7 +272,7 @@ CASES = [
     ("container-full-uri", {}, CONTAINER, None, TASK),
     ("container-full-uri-query-never-printed", {},
      dict(CONTAINER, AWS_CONTAINER_CREDENTIALS_FULL_URI=LOCAL +
-          "/container-creds?token=container-query-secret-1"), None, TASK),
+          "/container-creds?auth=container-query-secret-1"), None, TASK),
     ("container-redirect-not-followed", {},
      dict(CONTAINER, AWS_CONTAINER_CREDENTIALS_FULL_URI=LOCAL +
           "/container-redirect"), None, None),
