@@ -335,7 +335,24 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 		if (output_stage(o, &b, out, NULL) == -1 ||
 		    (o->out_dir != NULL && outset_commit(out) == -1))
 			goto out;
+		/* the uploads read the zips where they landed */
+		if (o->out_dir != NULL)
+			artifacts_landed(&b, o->out_dir);
 		rc = regions_stackset(o, &b, aws->cfg, &aws->cr, aws->http);
+		goto out;
+	}
+	/*
+	 * Several regions, deployed: the uploads, then the stack in each
+	 * region (regions.h); the output directory gets the artifacts, the
+	 * templates and layers.json.
+	 */
+	if (deploy && o->nregions > 0) {
+		if (output_stage(o, &b, out, NULL) == -1 ||
+		    (o->out_dir != NULL && outset_commit(out) == -1))
+			goto out;
+		if (o->out_dir != NULL)
+			artifacts_landed(&b, o->out_dir);
+		rc = regions_deploy(o, &b, aws->cfg, &aws->cr, aws->http);
 		goto out;
 	}
 	/* The upload reads the finished zips where they are staged. */

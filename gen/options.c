@@ -1301,6 +1301,8 @@ check_deploy(const struct options *o, const char *command,
 	const char	*stackflag = o->stack_name ? "--stack-name" : o->yes ?
 			    "--yes" : o->cfn_endpoint_url ?
 			    "--cloudformation-endpoint-url" : NULL;
+	int		 deploying = command != NULL &&
+			    strcmp(command, "deploy") == 0;
 
 	if (!(does & OPTIONS_STACKS) && (flag != NULL || stackflag != NULL)) {
 		log_usage("%s: only for cfngen deploy, destroy and bootstrap",
@@ -1320,9 +1322,30 @@ check_deploy(const struct options *o, const char *command,
 		    "--regions do not apply");
 		return -1;
 	}
-	if ((does & OPTIONS_STACKS) && o->nregions > 0) {
+	/* deploy works in several regions (regions.h); the others in one */
+	if ((does & OPTIONS_STACKS) && o->nregions > 0 && !deploying) {
 		log_usage("--regions: cfngen %s works in one region (--region)",
 		    command);
+		return -1;
+	}
+	if (deploying && o->nregions > 0 && o->stack_set == NULL &&
+	    o->stack == STACK_UNSET && o->create_example) {
+		log_usage("--regions: deploys one stack in each region, and "
+		    "--create-example means two; add --stack all (one "
+		    "template), layer or example");
+		return -1;
+	}
+	if (deploying && o->nregions > 0 && o->stack_set == NULL &&
+	    o->outputs_file != NULL) {
+		log_usage("--outputs-file: with --regions, the layer of each "
+		    "region goes to layers.json (in --out-dir or here)");
+		return -1;
+	}
+	if (o->stack_set != NULL && (o->no_execute || o->ntags > 0 ||
+	    o->stack_name != NULL || o->outputs_file != NULL)) {
+		log_usage("--stack-set: %s does not apply to a StackSet",
+		    o->no_execute ? "--no-execute" : o->ntags > 0 ? "--tags" :
+		    o->stack_name != NULL ? "--stack-name" : "--outputs-file");
 		return -1;
 	}
 	if (o->stack_name != NULL && o->template == NULL &&
@@ -1677,10 +1700,14 @@ check_stack_set(struct options *o, const char *command)
 {
 	const char	*flag = NULL;
 
-	/* The pipeline (no command word) builds, uploads and deploys it. */
-	if (o->stack_set != NULL && command != NULL) {
+	/*
+	 * The pipeline (no command word) and cfngen deploy build, upload
+	 * and deploy it, the same way.
+	 */
+	if (o->stack_set != NULL && command != NULL &&
+	    strcmp(command, "deploy") != 0) {
 		log_usage("--stack-set: cfngen %s does not deploy a StackSet; "
-		    "run cfngen --stack-set NAME ...", command);
+		    "run cfngen deploy --stack-set NAME ...", command);
 		return -1;
 	}
 

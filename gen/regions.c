@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,11 +21,13 @@
 #include "credentials.h"
 #include "buf.h"
 #include "cloudformation.h"
+#include "deploy.h"
 #include "doc.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
 #include "options.h"
+#include "outfile.h"
 #include "regions.h"
 #include "s3.h"
 #include "stacks.h"
@@ -119,11 +122,15 @@ struct job {
 	char				*bucket;
 	int				 bucket_ok;
 	int				 uploaded;	/* all artifacts are there */
+	int				 deployed;
+	char				*status;	/* the stack's, at the end */
+	char				*arn;		/* its layer version */
 };
 
 enum phase {
 	PHASE_CHECK,		/* the buckets */
-	PHASE_UPLOAD
+	PHASE_UPLOAD,
+	PHASE_DEPLOY		/* the regions holding the artifacts */
 };
 
 struct pool {
@@ -132,6 +139,7 @@ struct pool {
 	struct job			*jobs;
 	size_t				 njobs;
 	enum phase			 phase;
+	const struct deploy_spec	*spec;		/* PHASE_DEPLOY */
 	const struct options		*o;
 	const struct build_result	*b;
 	const struct aws_credentials	*cr;
@@ -207,6 +215,8 @@ run_job(const struct pool *p, struct job *j)
 	http_free(h);
 }
 
+static void	deploy_job(const struct pool *, struct job *);
+
 static void *
 worker(void *arg)
 {
@@ -219,9 +229,13 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->njobs)
 			break;
-		if (p->phase == PHASE_UPLOAD && !p->jobs[i].bucket_ok)
+		if ((p->phase == PHASE_UPLOAD && !p->jobs[i].bucket_ok) ||
+		    (p->phase == PHASE_DEPLOY && !p->jobs[i].uploaded))
 			continue;
-		run_job(p, &p->jobs[i]);
+		if (p->phase == PHASE_DEPLOY)
+			deploy_job(p, &p->jobs[i]);
+		else
+			run_job(p, &p->jobs[i]);
 	}
 	return NULL;
 }
@@ -296,6 +310,8 @@ pool_free(struct pool *p)
 
 	for (i = 0; i < p->njobs; i++) {
 		free(p->jobs[i].bucket);
+		free(p->jobs[i].status);
+		free(p->jobs[i].arn);
 		aws_config_free(p->jobs[i].cfg);
 	}
 	free(p->jobs);
@@ -331,17 +347,20 @@ pool_init(struct pool *p, const struct options *o,
 	return 0;
 }
 
-/* The regions without the artifacts, "eu-west-1, ap-south-1". */
+/* The regions where step did not happen, "eu-west-1, ap-south-1". */
 static char *
-failed_regions(const struct pool *p, size_t *n)
+failed_regions(const struct pool *p, size_t *n, enum phase step)
 {
 	struct buf	 b;
 	size_t		 i;
+	int		 done;
 
 	buf_init(&b, 0);
 	*n = 0;
 	for (i = 0; i < p->njobs; i++) {
-		if (!p->jobs[i].uploaded)
+		done = step == PHASE_DEPLOY ? p->jobs[i].deployed :
+		    p->jobs[i].uploaded;
+		if (!done)
 			buf_addf(&b, "%s%s", (*n)++ ? ", " : "",
 			    p->jobs[i].region);
 	}
@@ -365,7 +384,7 @@ publish(struct pool *p)
 	run_phase(p, PHASE_CHECK);
 	run_phase(p, PHASE_UPLOAD);
 	log_progress_bars(1);
-	failed = failed_regions(p, &nfailed);
+	failed = failed_regions(p, &nfailed, PHASE_UPLOAD);
 	if (nfailed > 0) {
 		log_error("regions: %zu of %zu failed (%s); the others hold "
 		    "the artifacts", nfailed, p->njobs, failed);
@@ -576,6 +595,14 @@ grant_read(const struct options *o, const struct session *ss)
 	return rc;
 }
 
+/* CloudFormation's endpoint: --cloudformation-endpoint-url first. */
+static const char *
+cfn_endpoint_of(const struct options *o, const struct aws_config *cfg)
+{
+	return o->cfn_endpoint_url != NULL ? o->cfn_endpoint_url :
+	    aws_config_endpoint(cfg, "cloudformation");
+}
+
 int
 regions_stackset(const struct options *o, const struct build_result *b,
     const struct aws_config *home, const struct aws_credentials *cr,
@@ -617,8 +644,8 @@ regions_stackset(const struct options *o, const struct build_result *b,
 	spec.nregions = o->nregions;
 	spec.max_concurrent = o->max_concurrent;
 	spec.failure_tolerance = o->failure_tolerance;
-	cfn = cfn_new(aws_config_region(ss.home),
-	    aws_config_endpoint(ss.home, "cloudformation"), ss.cr, ss.h);
+	cfn = cfn_new(aws_config_region(ss.home), cfn_endpoint_of(o, ss.home),
+	    ss.cr, ss.h);
 	log_info("StackSet %s: administered from %s", o->stack_set,
 	    aws_config_region(ss.home));
 	rc = stackset_deploy(cfn, &spec);
@@ -627,6 +654,195 @@ out:
 	doc_free(d);
 	buf_free(&text);
 	free(bucket);
+	pool_free(&p);
+	session_close(&ss);
+	return rc;
+}
+
+/* --- cfngen deploy --regions ------------------------------------------- */
+
+/* The layer version of a deployed stack: its LayerArn output (caller
+ * frees), or NULL when it has none. */
+static char *
+layer_arn(const struct deploy_result *res)
+{
+	size_t	i;
+
+	for (i = 0; i < res->stack.noutputs; i++)
+		if (strcmp(res->stack.outputs[i].key, "LayerArn") == 0)
+			return xstrdup(res->stack.outputs[i].value);
+	return NULL;
+}
+
+/* One region's stack, through its own client; the outcome in j. */
+static void
+deploy_job(const struct pool *p, struct job *j)
+{
+	struct deploy_spec	 spec = *p->spec;
+	struct deploy_result	 res;
+	struct cfn_stack	 st;
+	struct http		*h;
+	struct cfn		*c;
+	int			 r;
+
+	if ((h = http_new()) == NULL)
+		return;
+	c = cfn_new(j->region, cfn_endpoint_of(p->o, j->cfg), p->cr, h);
+	spec.label = j->region;
+	memset(&res, 0, sizeof(res));
+	if (deploy_stack(c, &spec, &res) == 0) {
+		j->deployed = 1;
+		j->status = xstrdup(res.outcome == DEPLOY_REVIEW ?
+		    "REVIEW_IN_PROGRESS" : res.stack.status != NULL ?
+		    res.stack.status : "?");
+		if (res.outcome != DEPLOY_REVIEW)
+			j->arn = layer_arn(&res);
+	} else {
+		/* what the stack was left as, for the table */
+		memset(&st, 0, sizeof(st));
+		r = cfn_describe_stack(c, spec.stack_name, &st);
+		j->status = r == 0 && st.status != NULL ?
+		    xasprintf("FAILED (%s)", st.status) : xstrdup(r == 1 ?
+		    "FAILED (no stack)" : "FAILED");
+		cfn_stack_free(&st);
+	}
+	deploy_result_free(&res);
+	cfn_free(c);
+	http_free(h);
+}
+
+/*
+ * layers.json: for each region deployed, its layer version ARN, the
+ * architecture and the Deno version (and which stack, in what status).
+ */
+static int
+write_layers_json(const struct options *o, const struct build_result *b,
+    const struct pool *p, const char *stack)
+{
+	struct doc	*d = doc_map(), *e;
+	struct buf	 text;
+	char		*path;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < p->njobs; i++) {
+		const struct job	*j = &p->jobs[i];
+
+		if (!j->deployed || j->arn == NULL)
+			continue;
+		e = doc_map();
+		doc_map_set(e, "layerVersionArn", doc_str(j->arn));
+		doc_map_set(e, "architecture",
+		    doc_str(arch_lambda_name(b->arch)));
+		doc_map_set(e, "denoVersion", doc_str(b->deno_version));
+		doc_map_set(e, "stack", doc_str(stack));
+		doc_map_set(e, "stackStatus", doc_str(j->status));
+		doc_map_set(d, j->region, e);
+	}
+	buf_init(&text, 0);
+	path = o->out_dir != NULL ? xasprintf("%s/layers.json", o->out_dir) :
+	    xstrdup("layers.json");
+	rc = json_emit(d, &text);
+	if (rc == 0)
+		rc = outfile_put(path, text.data, text.len, 0644);
+	if (rc == 0)
+		log_info("%s: the layer version of each region deployed", path);
+	free(path);
+	buf_free(&text);
+	doc_free(d);
+	return rc;
+}
+
+static const char *
+job_status(const struct job *j)
+{
+	if (j->status != NULL)
+		return j->status;
+	if (!j->bucket_ok)
+		return "NOT DEPLOYED (bucket check failed)";
+	return j->uploaded ? "FAILED" : "NOT DEPLOYED (upload failed)";
+}
+
+int
+regions_deploy(const struct options *o, const struct build_result *b,
+    const struct aws_config *home, const struct aws_credentials *cr,
+    struct http *h)
+{
+	struct session		 ss;
+	struct pool		 p;
+	struct deploy_spec	 spec;
+	struct deploy_tag	*tags = NULL;
+	struct doc		*d = NULL;
+	struct buf		 text;
+	enum stack_sel		 which = stacks_selected(o);
+	const char		*stack;
+	char			*failed = NULL;
+	size_t			 i, nfailed, w = 6, ws = 6;
+	int			 rc = -1;
+
+	stack = o->stack_name != NULL ? o->stack_name :
+	    which == STACK_EXAMPLE ? STACKS_EXAMPLE_STACK : o->layer_stack_name;
+	buf_init(&text, 0);
+	memset(&p, 0, sizeof(p));
+	if (session_open(home, cr, h, &ss) == -1)
+		return -1;
+	/* One text for every region: the bucket is a !Sub. */
+	if ((d = stacks_build(o, b, which, NULL)) == NULL ||
+	    yamlio_emit(d, NULL, &text) == -1)
+		goto out;
+	/* A region whose upload failed is not deployed; the others are. */
+	if (pool_init(&p, o, b, &ss) == -1)
+		goto out;
+	(void)publish(&p);
+	memset(&spec, 0, sizeof(spec));
+	spec.stack_name = stack;
+	spec.template_body = text.data;
+	spec.template_len = text.len;
+	tags = xcalloc(o->ntags + 1, sizeof(*tags));
+	for (i = 0; i < o->ntags; i++) {
+		tags[i].key = o->tags[i].key;
+		tags[i].value = o->tags[i].value;
+	}
+	spec.tags = tags;
+	spec.ntags = o->ntags;
+	spec.no_execute = o->no_execute;
+	spec.no_wait = o->no_wait;
+	p.spec = &spec;
+	log_info("deploying %s in %zu regions, at most %d at a time", stack,
+	    p.njobs, o->max_parallel);
+	run_phase(&p, PHASE_DEPLOY);
+	/* The closing table: region, stack status, LayerArn. */
+	for (i = 0; i < p.njobs; i++) {
+		const char	*st = job_status(&p.jobs[i]);
+
+		w = strlen(p.jobs[i].region) > w ? strlen(p.jobs[i].region) : w;
+		ws = strlen(st) > ws ? strlen(st) : ws;
+	}
+	log_info("%s in %zu regions:", stack, p.njobs);
+	log_info("  %-*s  %-*s  %s", (int)w, "REGION", (int)ws, "STATUS",
+	    "LAYER ARN");
+	for (i = 0; i < p.njobs; i++)
+		log_info("  %-*s  %-*s  %s", (int)w, p.jobs[i].region, (int)ws,
+		    job_status(&p.jobs[i]), p.jobs[i].arn != NULL ?
+		    p.jobs[i].arn : "-");
+	failed = failed_regions(&p, &nfailed, PHASE_DEPLOY);
+	if (!o->no_execute && write_layers_json(o, b, &p, stack) == -1)
+		goto out;
+	if (nfailed > 0) {
+		log_error("deploy: %zu of %zu regions failed (%s)", nfailed,
+		    p.njobs, failed);
+		goto out;
+	}
+	/* stdout: REGION=LayerArn, as deploy prints Key=Value */
+	for (i = 0; i < p.njobs; i++)
+		if (p.jobs[i].arn != NULL)
+			printf("%s=%s\n", p.jobs[i].region, p.jobs[i].arn);
+	rc = 0;
+out:
+	free(failed);
+	free(tags);
+	doc_free(d);
+	buf_free(&text);
 	pool_free(&p);
 	session_close(&ss);
 	return rc;

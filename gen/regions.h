@@ -54,7 +54,20 @@ int		 regions_publish(const struct options *,
 		    const struct aws_credentials *, struct http *);
 
 /*
- * cfngen --stack-set: the uploads of regions_publish() (into the
+ * cfngen deploy --regions: the uploads of regions_publish(), then the
+ * stack (one template for every region) deployed in each region that has
+ * the artifacts, at most o->max_parallel at a time (deploy.h); a closing
+ * table (region, stack status, LayerArn) on stderr, layers.json (region ->
+ * layer version ARN, architecture, Deno version) written atomically into
+ * --out-dir or the current directory, and REGION=LayerArn lines on stdout
+ * when every region succeeded. -1 when any region failed (reported).
+ */
+int		 regions_deploy(const struct options *,
+		    const struct build_result *, const struct aws_config *home,
+		    const struct aws_credentials *, struct http *);
+
+/*
+ * cfngen --stack-set and cfngen deploy --stack-set: the uploads of regions_publish() (into the
  * caller's buckets), the bucket policy that lets the target accounts read
  * them (printed; merged into each bucket's policy with --grant-org-read),
  * then the StackSet (stackset.h) with the template, whose bucket names the

@@ -16,7 +16,19 @@ moto's limits it covers (see tests/deploy.test):
   - failures on request: GET /_control?fail=LOGICAL_ID&reason=TEXT makes
     that resource fail on the next execution (rollback follows), and
     GET /_control?throttle=N answers the next N calls with HTTP 400
-    Throttling ("Rate exceeded"), as CloudFormation does.
+    Throttling ("Rate exceeded"), as CloudFormation does;
+    GET /_control?fail=LOGICAL_ID&region=R does it in region R only, and
+    GET /_control?deny=R&code=CODE&message=TEXT answers every call signed
+    for region R with that error (HTTP 400), as a region where the caller
+    may not use CloudFormation does.
+
+Regions: CloudFormation is a regional service, and a stack belongs to the
+region its requests were signed for (the SigV4 credential scope), so
+stacks, change sets and layer versions are kept per (region, name): the
+same stack name in two regions is two stacks, each with its own ARN,
+events and Outputs (a layer version's ARN names its region). moto 5.2
+gives stacks made through change sets no Outputs at all, so LayerArn of a
+deploy in several regions (tests/regions.test) is read from this server.
 
 Every request is appended to the log (JSON lines: action, the form
 parameters, the content type and the Authorization header's credential
@@ -40,10 +52,12 @@ NO_CHANGES = ("The submitted information didn't contain changes. Submit "
               "different information to create a change set.")
 
 lock = threading.Lock()
-stacks = {}        # name -> stack (current, not deleted)
+stacks = {}        # (region, name) -> stack (current, not deleted)
 deleted = {}       # ARN -> stack: still described by its ARN, as AWS does
-changesets = {}    # ARN and (stack, name) -> change set
-control = {"fail": None, "reason": "", "throttle": 0}
+changesets = {}    # ARN and (region, stack, name) -> change set
+control = {"fail": {}, "throttle": 0, "deny": {}}
+# fail: region (None: any) -> (logical id, reason); deny: region -> (code,
+# message)
 layer_versions = {}
 
 
@@ -168,9 +182,10 @@ def stack_event(stack, status, reason=None):
 def physical_id(stack, logical, res):
     if res.get("Type") == "AWS::Lambda::LayerVersion":
         name = str((res.get("Properties") or {}).get("LayerName", logical))
-        layer_versions[name] = layer_versions.get(name, 0) + 1
+        key = (stack["region"], name)
+        layer_versions[key] = layer_versions.get(key, 0) + 1
         return "arn:aws:lambda:%s:%s:layer:%s:%d" % (
-            stack["region"], ACCOUNT, name, layer_versions[name])
+            stack["region"], ACCOUNT, name, layer_versions[key])
     return "%s-%s-%s" % (stack["name"], logical, uuid.uuid4().hex[:8])
 
 
@@ -179,8 +194,8 @@ def plan(stack, cs):
     op = "CREATE" if cs["type"] == "CREATE" else "UPDATE"
     old, new = resources(stack["template"]), resources(cs["template"])
     steps = [("stack", op + "_IN_PROGRESS", "User Initiated")]
-    failing = control["fail"]
-    control["fail"] = None
+    region = stack["region"] if stack["region"] in control["fail"] else None
+    failing, reason = control["fail"].pop(region, (None, ""))
     for c in cs["changes"]:
         lid, rtype = c["LogicalResourceId"], c["ResourceType"]
         if c["Action"] == "Remove":
@@ -190,7 +205,7 @@ def plan(stack, cs):
         steps.append(("res", lid, rtype, status + "_IN_PROGRESS", None))
         if lid == failing:
             steps.append(("res", lid, rtype, status + "_FAILED",
-                          control["reason"] or "Resource handler failed"))
+                          reason or "Resource handler failed"))
             break
         steps.append(("res", lid, rtype, status + "_COMPLETE", None))
     else:
@@ -287,9 +302,9 @@ def changes(old, new):
     return out
 
 
-def find_stack(name):
+def find_stack(region, name):
     for s in stacks.values():
-        if name in (s["name"], s["id"]):
+        if s["region"] == region and name in (s["name"], s["id"]):
             return s
     if name in deleted:
         return deleted[name]
@@ -308,7 +323,7 @@ def do_create_change_set(p, region):
                                     "CAPABILITY_NAMED_IAM"} & set(caps):
         raise Error("InsufficientCapabilitiesException",
                     "Requires capabilities : [CAPABILITY_IAM]")
-    stack = stacks.get(name)
+    stack = stacks.get((region, name))
     if cstype == "CREATE":
         if stack is not None and stack["status"] != "REVIEW_IN_PROGRESS":
             raise Error("AlreadyExistsException",
@@ -320,7 +335,7 @@ def do_create_change_set(p, region):
                      "status": "REVIEW_IN_PROGRESS", "reason": None,
                      "events": [], "outputs": [], "physical": {},
                      "tags": []}
-            stacks[name] = stack
+            stacks[(region, name)] = stack
             stack_event(stack, "REVIEW_IN_PROGRESS", "User Initiated")
     else:
         if stack is None:
@@ -333,7 +348,8 @@ def do_create_change_set(p, region):
             raise Error("ValidationError", "Stack:%s is in ROLLBACK_COMPLETE "
                         "state and can not be updated." % stack["id"])
     tags = list_param(p, "Tags", ["Key", "Value"])
-    cs = {"name": csname, "stack": stack["name"], "type": cstype,
+    cs = {"name": csname, "stack": stack["name"], "region": region,
+          "type": cstype,
           "id": "arn:aws:cloudformation:%s:%s:changeSet/%s/%s" % (
               region, ACCOUNT, csname, uuid.uuid4()),
           "template": template, "caps": caps, "tags": tags,
@@ -343,14 +359,17 @@ def do_create_change_set(p, region):
         cs["status"], cs["reason"] = "FAILED", NO_CHANGES
     else:
         cs["status"], cs["reason"] = "CREATE_COMPLETE", None
-    changesets[cs["id"]] = changesets[(stack["name"], csname)] = cs
+    changesets[cs["id"]] = changesets[(region, stack["name"], csname)] = cs
     return "<Id>%s</Id><StackId>%s</StackId>" % (esc(cs["id"]),
                                                   esc(stack["id"]))
 
 
-def find_change_set(p):
+def find_change_set(p, region):
     key = p.get("ChangeSetName", "")
-    cs = changesets.get(key) or changesets.get((p.get("StackName"), key))
+    cs = changesets.get(key) or changesets.get((region, p.get("StackName"),
+                                                key))
+    if cs is not None and cs["region"] != region:
+        cs = None      # an ARN of another region's change set
     if cs is None:
         raise Error("ChangeSetNotFound", "ChangeSet [%s] does not exist" %
                     key, 404)
@@ -358,8 +377,8 @@ def find_change_set(p):
 
 
 def do_describe_change_set(p, region):
-    cs = find_change_set(p)
-    stack = stacks.get(cs["stack"])
+    cs = find_change_set(p, region)
+    stack = stacks.get((region, cs["stack"]))
     cs["polls"] += 1
     # pending on the first look, as a change set takes a moment to create
     status = "CREATE_PENDING" if cs["polls"] == 1 else cs["status"]
@@ -388,8 +407,8 @@ def do_describe_change_set(p, region):
 
 
 def do_execute_change_set(p, region):
-    cs = find_change_set(p)
-    stack = stacks[cs["stack"]]
+    cs = find_change_set(p, region)
+    stack = stacks[(region, cs["stack"])]
     if cs["status"] != "CREATE_COMPLETE" or cs["exec"] != "UNAVAILABLE":
         raise Error("InvalidChangeSetStatus", "ChangeSet [%s] cannot be "
                     "executed in its current status of [%s]" % (
@@ -416,14 +435,15 @@ def stack_xml(s):
 def do_describe_stacks(p, region):
     name = p.get("StackName")
     if name:
-        s = find_stack(name)
+        s = find_stack(region, name)
         advance(s, 1)
         return "<Stacks><member>%s</member></Stacks>" % stack_xml(s)
-    return "<Stacks>%s</Stacks>" % members(stacks.values(), stack_xml)
+    return "<Stacks>%s</Stacks>" % members(
+        [s for s in stacks.values() if s["region"] == region], stack_xml)
 
 
 def do_describe_stack_events(p, region):
-    s = find_stack(p.get("StackName", ""))
+    s = find_stack(region, p.get("StackName", ""))
     advance(s)
     return "<StackEvents>%s</StackEvents>" % members(
         s["events"][:100], fields)
@@ -432,14 +452,15 @@ def do_describe_stack_events(p, region):
 def do_delete_stack(p, region):
     name = p.get("StackName", "")
     try:
-        s = find_stack(name)
+        s = find_stack(region, name)
     except Error:
         return ""      # deleting an absent stack succeeds
     if s["status"] == "DELETE_COMPLETE":
         return ""
     for o in s["outputs"]:
         if o.get("ExportName"):
-            users = [t["name"] for t in stacks.values() if o["ExportName"]
+            users = [t["name"] for t in stacks.values()
+                     if t["region"] == region and o["ExportName"]
                      in plain(t["template"])]
             if users:
                 stack_event(s, "DELETE_FAILED", "Export %s cannot be deleted "
@@ -459,7 +480,7 @@ def do_delete_stack(p, region):
 def do_list_imports(p, region):
     name = p.get("ExportName", "")
     users = [t["name"] for t in stacks.values()
-             if name in plain(t["template"])]
+             if t["region"] == region and name in plain(t["template"])]
     if not users:
         raise Error("ValidationError", "Export '%s' is not imported by any "
                     "stack." % name)
@@ -479,9 +500,9 @@ ACTIONS = {
 
 def reap():
     """A stack whose deletion completed is gone from DescribeStacks."""
-    for name in [n for n, s in stacks.items()
-                 if s["status"] == "DELETE_COMPLETE" and not s.get("steps")]:
-        gone = stacks.pop(name)
+    for key in [k for k, s in stacks.items()
+                if s["status"] == "DELETE_COMPLETE" and not s.get("steps")]:
+        gone = stacks.pop(key)
         deleted[gone["id"]] = gone
 
 
@@ -504,8 +525,12 @@ class Handler(BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         with lock:
             if "fail" in q:
-                control["fail"] = q["fail"][0]
-                control["reason"] = q.get("reason", [""])[0]
+                control["fail"][q.get("region", [None])[0]] = (
+                    q["fail"][0], q.get("reason", [""])[0])
+            if "deny" in q:
+                control["deny"][q["deny"][0]] = (
+                    q.get("code", ["AccessDenied"])[0],
+                    q.get("message", ["denied"])[0])
             if "throttle" in q:
                 control["throttle"] = int(q["throttle"][0])
         self.reply(200, "ok")
@@ -528,6 +553,8 @@ class Handler(BaseHTTPRequestHandler):
         region = scope.split("/")[1] if scope.count("/") >= 2 else "us-east-1"
         with lock:
             try:
+                if region in control["deny"]:
+                    raise Error(*control["deny"][region])
                 if control["throttle"] > 0:
                     control["throttle"] -= 1
                     raise Error("Throttling", "Rate exceeded")
