@@ -28,7 +28,6 @@
 #define CFN_ATTEMPTS	5
 /* A form body: a template of 51,200 bytes encodes to at most 3 times. */
 #define CFN_BODY_MAX	(4 * 1024 * 1024)
-#define CFN_HEADERS	6
 
 struct cfn {
 	char				*region;
@@ -44,9 +43,7 @@ struct call {
 	struct cfn		*c;
 	const char		*action;
 	char			 sha[SHA256_HEX_LEN + 1];
-	char			 date[SIGV4_DATE_LEN];
-	struct sigv4_result	 sig;
-	struct http_header	 hdr[CFN_HEADERS];
+	struct sigv4_signed	 sign;
 };
 
 static const char *const keep_headers[] = { "x-amzn-requestid", NULL };
@@ -115,40 +112,23 @@ static int
 prepare(void *arg, struct http_request *req, int attempt)
 {
 	struct call		*k = arg;
-	const struct aws_credentials *cr = k->c->cr;
-	struct sigv4_header	 sh[CFN_HEADERS];
-	struct sigv4_request	 sr;
-	struct sigv4_scope	 scope;
-	struct sigv4_key	 key;
-	size_t			 n = 0, i;
+	const struct sigv4_header ctype[] = {
+		{ "Content-Type", form_type },
+	};
+	struct sigv4_call	 sc = {
+		.method = "POST",
+		.host = k->c->host,
+		.path = k->c->path,
+		.payload_sha256 = k->sha,
+		.region = k->c->region,
+		.service = "cloudformation",
+		.lead = ctype,
+		.nlead = 1,
+		.what = "CloudFormation",
+		.action = k->action,
+	};
 
-	sigv4_result_free(&k->sig);
-	scope.when = time(NULL);
-	if (sigv4_amz_date(scope.when, k->date) == -1)
-		return -1;
-	sh[n++] = (struct sigv4_header){ "Content-Type", form_type };
-	sh[n++] = (struct sigv4_header){ "Host", k->c->host };
-	sh[n++] = (struct sigv4_header){ "x-amz-date", k->date };
-	if (cr->session_token != NULL)
-		sh[n++] = (struct sigv4_header){ "x-amz-security-token",
-		    cr->session_token };
-	sr = (struct sigv4_request){ "POST", k->c->path, NULL, sh, n, k->sha };
-	scope.region = k->c->region;
-	scope.service = "cloudformation";
-	key.access_key_id = cr->access_key_id;
-	key.secret_access_key = cr->secret_access_key;
-	if (sigv4_sign(&sr, &scope, &key, &k->sig) == -1)
-		return -1;
-	for (i = 0; i < n; i++)
-		k->hdr[i] = (struct http_header){ sh[i].name, sh[i].value, 0 };
-	k->hdr[n++] = (struct http_header){ "Authorization",
-	    k->sig.authorization, 1 };
-	req->headers = k->hdr;
-	req->nheaders = n;
-	if (attempt > 1)
-		log_debug("CloudFormation %s: signed again for attempt %d",
-		    k->action, attempt);
-	return 0;
+	return sigv4_prepare(&sc, k->c->cr, &k->sign, req, attempt);
 }
 
 /* Reads an error answer: <ErrorResponse><Error><Code>... */
@@ -351,7 +331,7 @@ cfn_call(struct cfn *c, const char *action, const struct cfn_param *params,
 out:
 	cfn_error_free(&e);
 	http_response_free(&resp);
-	sigv4_result_free(&k.sig);
+	sigv4_result_free(&k.sign.sig);
 	buf_free(&body);
 	free(url);
 	return rc;

@@ -26,7 +26,6 @@
 #include "xml.h"
 
 #define MAX_EXTRA	6
-#define MAX_HEADERS	(MAX_EXTRA + 6)
 
 struct s3 {
 	const struct aws_config		*cfg;
@@ -52,9 +51,7 @@ struct call {
 	struct sigv4_header	 extra[MAX_EXTRA];
 	size_t			 nextra;
 	/* Filled by prepare(), for the attempt under way. */
-	char			 date[SIGV4_DATE_LEN];
-	struct sigv4_result	 sig;
-	struct http_header	 hdr[MAX_HEADERS];
+	struct sigv4_signed	 sign;
 };
 
 /* What S3 or STS said in an error document (fields may be NULL). */
@@ -97,7 +94,7 @@ s3_free(struct s3 *s)
 static void
 call_free(struct call *c)
 {
-	sigv4_result_free(&c->sig);
+	sigv4_result_free(&c->sign.sig);
 	free(c->url);
 	free(c->host);
 	free(c->path);
@@ -187,44 +184,21 @@ static int
 prepare(void *arg, struct http_request *req, int attempt)
 {
 	struct call		*c = arg;
-	struct sigv4_header	 sh[MAX_HEADERS];
-	struct sigv4_request	 sr;
-	struct sigv4_scope	 scope;
-	struct sigv4_key	 key;
-	const struct aws_credentials *cr = c->s3->cr;
-	size_t			 n = 0, i;
+	struct sigv4_call	 sc = {
+		.method = http_method_name(c->method),
+		.host = c->host,
+		.path = c->path,
+		.query = c->query,
+		.payload_sha256 = c->payload_sha256,
+		.region = c->region,
+		.service = c->service,
+		.content_sha256 = strcmp(c->service, "s3") == 0,
+		.extra = c->extra,
+		.nextra = c->nextra,
+		.what = c->what,
+	};
 
-	sigv4_result_free(&c->sig);
-	scope.when = time(NULL);
-	if (sigv4_amz_date(scope.when, c->date) == -1)
-		return -1;
-	sh[n++] = (struct sigv4_header){ "Host", c->host };
-	sh[n++] = (struct sigv4_header){ "x-amz-date", c->date };
-	if (strcmp(c->service, "s3") == 0)
-		sh[n++] = (struct sigv4_header){ "x-amz-content-sha256",
-		    c->payload_sha256 };
-	if (cr->session_token != NULL)
-		sh[n++] = (struct sigv4_header){ "x-amz-security-token",
-		    cr->session_token };
-	for (i = 0; i < c->nextra; i++)
-		sh[n++] = c->extra[i];
-	sr = (struct sigv4_request){ http_method_name(c->method), c->path, c->query,
-	    sh, n, c->payload_sha256 };
-	scope.region = c->region;
-	scope.service = c->service;
-	key.access_key_id = cr->access_key_id;
-	key.secret_access_key = cr->secret_access_key;
-	if (sigv4_sign(&sr, &scope, &key, &c->sig) == -1)
-		return -1;
-	for (i = 0; i < n; i++)
-		c->hdr[i] = (struct http_header){ sh[i].name, sh[i].value, 0 };
-	c->hdr[n++] = (struct http_header){ "Authorization",
-	    c->sig.authorization, 1 };
-	req->headers = c->hdr;
-	req->nheaders = n;
-	if (attempt > 1)
-		log_debug("%s: signed again for attempt %d", c->what, attempt);
-	return 0;
+	return sigv4_prepare(&sc, c->s3->cr, &c->sign, req, attempt);
 }
 
 /* Reads an error document: S3's <Error> or STS's <ErrorResponse>. */

@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "buf.h"
+#include "credentials.h"
 #include "digest.h"
+#include "http.h"
 #include "log.h"
 #include "sigv4.h"
 #include "xalloc.h"
@@ -416,4 +418,55 @@ sigv4_result_free(struct sigv4_result *res)
 	free(res->string_to_sign);
 	free(res->authorization);
 	memset(res, 0, sizeof(*res));
+}
+
+int
+sigv4_prepare(const struct sigv4_call *call, const struct aws_credentials *cr,
+    struct sigv4_signed *out, struct http_request *req, int attempt)
+{
+	struct sigv4_header	 sh[SIGV4_MAX_HEADERS];
+	struct sigv4_request	 sr;
+	struct sigv4_scope	 scope;
+	struct sigv4_key	 key;
+	size_t			 n = 0, i;
+
+	sigv4_result_free(&out->sig);
+	if (call->nlead + call->nextra + 4 >= SIGV4_MAX_HEADERS) {
+		log_error("%s: too many headers to sign", call->what);
+		return -1;
+	}
+	scope.when = time(NULL);
+	if (sigv4_amz_date(scope.when, out->date) == -1)
+		return -1;
+	for (i = 0; i < call->nlead; i++)
+		sh[n++] = call->lead[i];
+	sh[n++] = (struct sigv4_header){ "Host", call->host };
+	sh[n++] = (struct sigv4_header){ "x-amz-date", out->date };
+	if (call->content_sha256)
+		sh[n++] = (struct sigv4_header){ "x-amz-content-sha256",
+		    call->payload_sha256 };
+	if (cr->session_token != NULL)
+		sh[n++] = (struct sigv4_header){ "x-amz-security-token",
+		    cr->session_token };
+	for (i = 0; i < call->nextra; i++)
+		sh[n++] = call->extra[i];
+	sr = (struct sigv4_request){ call->method, call->path, call->query,
+	    sh, n, call->payload_sha256 };
+	scope.region = call->region;
+	scope.service = call->service;
+	key.access_key_id = cr->access_key_id;
+	key.secret_access_key = cr->secret_access_key;
+	if (sigv4_sign(&sr, &scope, &key, &out->sig) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		out->hdr[i] = (struct http_header){ sh[i].name, sh[i].value, 0 };
+	out->hdr[n++] = (struct http_header){ "Authorization",
+	    out->sig.authorization, 1 };
+	req->headers = out->hdr;
+	req->nheaders = n;
+	if (attempt > 1)
+		log_debug("%s%s%s: signed again for attempt %d", call->what,
+		    call->action != NULL ? " " : "",
+		    call->action != NULL ? call->action : "", attempt);
+	return 0;
 }

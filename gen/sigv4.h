@@ -17,7 +17,10 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "http.h"
 #include "xalloc.h"
+
+struct aws_credentials;
 
 /* The payload hash of a request without a body. */
 #define SIGV4_EMPTY_SHA256 \
@@ -83,5 +86,49 @@ int	 sigv4_amz_date(time_t, char out[SIGV4_DATE_LEN]);
  */
 int	 sigv4_uri_encode(struct buf *b, const char *s, size_t n,
 	    int keep_slash);
+
+/*
+ * Signing one AWS API call before each of its attempts, the same way for
+ * every service: the caller's headers (lead), Host, x-amz-date, with
+ * content_sha256 S3's x-amz-content-sha256, the session token if the
+ * credentials have one, then the caller's extra headers; all of them
+ * signed, then Authorization (marked secret). Every pointer here is the
+ * caller's and must outlive the request.
+ */
+#define SIGV4_MAX_HEADERS	16
+
+struct sigv4_call {
+	const char			*method;	/* "GET", "POST" */
+	const char			*host;		/* the Host header */
+	const char			*path;		/* as sent: encoded */
+	const char			*query;		/* as sent, or NULL */
+	const char			*payload_sha256;
+	const char			*region;
+	const char			*service;	/* "s3", "sts" */
+	int				 content_sha256;
+	const struct sigv4_header	*lead;		/* before Host */
+	size_t				 nlead;
+	const struct sigv4_header	*extra;		/* after the token */
+	size_t				 nextra;
+	/* For the debug line of a retry: "what[ action]: signed again". */
+	const char			*what;
+	const char			*action;	/* or NULL */
+};
+
+/* The caller's storage for what an attempt sends; zeroed before use. */
+struct sigv4_signed {
+	char			date[SIGV4_DATE_LEN];
+	struct sigv4_result	sig;
+	struct http_header	hdr[SIGV4_MAX_HEADERS];
+};
+
+/*
+ * Signs call with cr for this attempt and points req->headers at
+ * out->hdr. -1 (reported) when it cannot be signed. Free out->sig with
+ * sigv4_result_free() when the request is done.
+ */
+int	 sigv4_prepare(const struct sigv4_call *call,
+	    const struct aws_credentials *cr, struct sigv4_signed *out,
+	    struct http_request *req, int attempt);
 
 #endif

@@ -21,7 +21,6 @@
 
 #define STS_VERSION	"2011-06-15"
 #define FORM_TYPE	"application/x-www-form-urlencoded; charset=utf-8"
-#define MAX_HEADERS	6
 
 struct call {
 	const struct aws_credentials	*signer;	/* NULL: unsigned */
@@ -30,9 +29,7 @@ struct call {
 	char				*host;
 	char				*path;
 	char				 sha[SHA256_HEX_LEN + 1];
-	char				 date[SIGV4_DATE_LEN];
-	struct sigv4_result		 sig;
-	struct http_header		 hdr[MAX_HEADERS];
+	struct sigv4_signed		 sign;
 };
 
 static const char *const keep_headers[] = {
@@ -51,47 +48,30 @@ static int
 prepare(void *arg, struct http_request *req, int attempt)
 {
 	struct call		*c = arg;
-	struct sigv4_header	 sh[MAX_HEADERS];
-	struct sigv4_request	 sr;
-	struct sigv4_scope	 scope;
-	struct sigv4_key	 key;
-	size_t			 n = 0, i;
+	static const struct sigv4_header ctype[] = {
+		{ "Content-Type", FORM_TYPE },
+	};
+	struct sigv4_call	 sc = {
+		.method = "POST",
+		.host = c->host,
+		.path = c->path,
+		.payload_sha256 = c->sha,
+		.region = c->region,
+		.service = "sts",
+		.lead = ctype,
+		.nlead = 1,
+		.what = c->what,
+	};
 
-	sigv4_result_free(&c->sig);
-	memset(&c->sig, 0, sizeof(c->sig));
-	sh[n++] = (struct sigv4_header){ "Content-Type", FORM_TYPE };
 	if (c->signer == NULL) {
-		for (i = 0; i < n; i++)
-			c->hdr[i] = (struct http_header){ sh[i].name,
-			    sh[i].value, 0 };
-		req->headers = c->hdr;
-		req->nheaders = n;
+		sigv4_result_free(&c->sign.sig);
+		c->sign.hdr[0] = (struct http_header){ ctype[0].name,
+		    ctype[0].value, 0 };
+		req->headers = c->sign.hdr;
+		req->nheaders = 1;
 		return 0;
 	}
-	scope.when = time(NULL);
-	if (sigv4_amz_date(scope.when, c->date) == -1)
-		return -1;
-	sh[n++] = (struct sigv4_header){ "Host", c->host };
-	sh[n++] = (struct sigv4_header){ "x-amz-date", c->date };
-	if (c->signer->session_token != NULL)
-		sh[n++] = (struct sigv4_header){ "x-amz-security-token",
-		    c->signer->session_token };
-	sr = (struct sigv4_request){ "POST", c->path, NULL, sh, n, c->sha };
-	scope.region = c->region;
-	scope.service = "sts";
-	key.access_key_id = c->signer->access_key_id;
-	key.secret_access_key = c->signer->secret_access_key;
-	if (sigv4_sign(&sr, &scope, &key, &c->sig) == -1)
-		return -1;
-	for (i = 0; i < n; i++)
-		c->hdr[i] = (struct http_header){ sh[i].name, sh[i].value, 0 };
-	c->hdr[n++] = (struct http_header){ "Authorization",
-	    c->sig.authorization, 1 };
-	req->headers = c->hdr;
-	req->nheaders = n;
-	if (attempt > 1)
-		log_debug("%s: signed again for attempt %d", c->what, attempt);
-	return 0;
+	return sigv4_prepare(&sc, c->signer, &c->sign, req, attempt);
 }
 
 /* What to do about the common errors, or NULL. */
@@ -199,7 +179,7 @@ out:
 	xml_free(x);
 	explicit_bzero(resp.body.data, resp.body.len);
 	http_response_free(&resp);
-	sigv4_result_free(&c.sig);
+	sigv4_result_free(&c.sign.sig);
 	free(c.host);
 	free(c.path);
 	free(url);
