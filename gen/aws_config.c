@@ -31,19 +31,18 @@ struct aws_config {
 	struct ini	*config_file;
 };
 
-/* An environment variable, NULL when unset or empty. */
-static const char *
-env(const char *name)
+const char *
+aws_env(const char *name)
 {
 	const char	*v = getenv(name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-static int
-env_true(const char *name)
+int
+aws_env_true(const char *name)
 {
-	const char	*v = env(name);
+	const char	*v = aws_env(name);
 
 	return v != NULL && strcasecmp(v, "true") == 0;
 }
@@ -52,7 +51,7 @@ env_true(const char *name)
 static char *
 file_path(const char *var, const char *leaf)
 {
-	const char	*v = env(var), *home = env("HOME");
+	const char	*v = aws_env(var), *home = aws_env("HOME");
 
 	if (v != NULL) {
 		if (strncmp(v, "~/", 2) == 0 && home != NULL)
@@ -255,9 +254,9 @@ endpoint(const struct aws_config *c, const char *service, const char *flag,
 	if (flag != NULL) {
 		v = flag;
 		from = "--endpoint-url";
-	} else if (env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
+	} else if (aws_env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
 		;
-	else if ((v = env(idvar)) != NULL)
+	else if ((v = aws_env(idvar)) != NULL)
 		from = idvar;
 	else if ((group = aws_config_file_value(c, AWS_FILE_CONFIG,
 	    c->profile, "services")) != NULL && (sec = kind_section(
@@ -266,7 +265,7 @@ endpoint(const struct aws_config *c, const char *service, const char *flag,
 	    "endpoint_url")) != NULL && *v != '\0')
 		from = where = xasprintf("%s, [services %s] %s",
 		    ini_name(c->config_file), group, key);
-	else if ((v = env("AWS_ENDPOINT_URL")) != NULL)
+	else if ((v = aws_env("AWS_ENDPOINT_URL")) != NULL)
 		from = "AWS_ENDPOINT_URL";
 	else if ((v = aws_config_file_value(c, AWS_FILE_CONFIG, c->profile,
 	    "endpoint_url")) != NULL && *v != '\0')
@@ -297,7 +296,7 @@ aws_config_new(const char *profile, const char *region,
 	c = xcalloc(1, sizeof(*c));
 	c->profile_flag = profile != NULL;
 	if (profile == NULL)
-		profile = env("AWS_PROFILE");
+		profile = aws_env("AWS_PROFILE");
 	c->profile = xstrdup(profile != NULL ? profile : "default");
 	if ((c->creds_file = load("AWS_SHARED_CREDENTIALS_FILE",
 	    "credentials")) == NULL ||
@@ -312,9 +311,9 @@ aws_config_new(const char *profile, const char *region,
 
 	if ((v = region) != NULL)
 		from = "--region";
-	else if ((v = env("AWS_REGION")) != NULL)
+	else if ((v = aws_env("AWS_REGION")) != NULL)
 		from = "AWS_REGION";
-	else if ((v = env("AWS_DEFAULT_REGION")) != NULL)
+	else if ((v = aws_env("AWS_DEFAULT_REGION")) != NULL)
 		from = "AWS_DEFAULT_REGION";
 	else if ((v = aws_config_file_value(c, AWS_FILE_CONFIG, c->profile,
 	    "region")) != NULL && *v != '\0')

@@ -33,6 +33,11 @@ struct aws_config	*aws_config_new(const char *profile, const char *region,
 			    const char *endpoint_url);
 void			 aws_config_free(struct aws_config *);
 
+/* An environment variable, NULL when unset or empty. */
+const char	*aws_env(const char *name);
+/* The variable is set to "true", in any case. */
+int		 aws_env_true(const char *name);
+
 const char	*aws_config_profile(const struct aws_config *);
 /* Was the profile named by --profile (the environment's keys then lose)? */
 int		 aws_config_profile_flag(const struct aws_config *);

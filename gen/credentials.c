@@ -51,23 +51,6 @@ struct search {
 	size_t			 nvisited;
 };
 
-/* An environment variable, NULL when unset or empty. */
-static const char *
-env(const char *name)
-{
-	const char	*v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-static int
-env_true(const char *name)
-{
-	const char	*v = env(name);
-
-	return v != NULL && strcasecmp(v, "true") == 0;
-}
-
 static void
 wipe_free(char *s)
 {
@@ -120,12 +103,12 @@ aws_credentials_set(struct aws_credentials *cr, const char *id,
 static int
 from_env(struct aws_credentials *cr)
 {
-	const char	*id = env("AWS_ACCESS_KEY_ID");
-	const char	*secret = env("AWS_SECRET_ACCESS_KEY");
-	const char	*token = env("AWS_SESSION_TOKEN");
+	const char	*id = aws_env("AWS_ACCESS_KEY_ID");
+	const char	*secret = aws_env("AWS_SECRET_ACCESS_KEY");
+	const char	*token = aws_env("AWS_SESSION_TOKEN");
 
 	if (token == NULL)
-		token = env("AWS_SECURITY_TOKEN");	/* the older name */
+		token = aws_env("AWS_SECURITY_TOKEN");	/* the older name */
 	if (id == NULL && secret == NULL)
 		return 0;
 	if (id == NULL || secret == NULL) {
@@ -393,14 +376,14 @@ local_host(const char *url)
 static int
 container_token(char **token)
 {
-	const char	*path = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char	*path = aws_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char	*v;
 	struct buf	 b;
 	int		 fd, rc = -1;
 
 	*token = NULL;
 	if (path == NULL) {
-		v = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+		v = aws_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 		if (v != NULL && strpbrk(v, "\r\n") != NULL) {
 			log_error("AWS_CONTAINER_AUTHORIZATION_TOKEN: holds a "
 			    "line break");
@@ -438,8 +421,8 @@ out:
 static int
 from_container(struct http *h, struct aws_credentials *cr)
 {
-	const char		*rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char		*full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char		*rel = aws_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char		*full = aws_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	struct http_header	 auth = { "Authorization", NULL, 1 };
 	struct http_request	 req;
 	struct http_response	 resp;
@@ -534,14 +517,14 @@ imds(struct http *h, enum http_method m, const char *url,
 static int
 from_imds(struct http *h, struct aws_credentials *cr)
 {
-	const char		*base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	const char		*base = aws_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	struct http_header	 hd;
 	struct buf		 token, roles, body;
 	char			*url = NULL, *role, *what = NULL;
 	size_t			 n;
 	int			 rc = 0;
 
-	if (env_true("AWS_EC2_METADATA_DISABLED"))
+	if (aws_env_true("AWS_EC2_METADATA_DISABLED"))
 		return 0;
 	if (base == NULL)
 		base = IMDS_HOST;
@@ -750,7 +733,7 @@ aws_cli_cache_key(const char *role_arn, const char *session_name,
 static char *
 cli_cache_path(const char *key)
 {
-	const char	*home = env("HOME");
+	const char	*home = aws_env("HOME");
 
 	return home != NULL ? xasprintf("%s/.aws/cli/cache/%s.json", home,
 	    key) : NULL;
@@ -1127,7 +1110,7 @@ web_setting(const struct aws_config *c, const char *profile, int use_env,
 {
 	const char	*v;
 
-	if (use_env && (v = env(var)) != NULL) {
+	if (use_env && (v = aws_env(var)) != NULL) {
 		*from = "the environment";
 		return v;
 	}
