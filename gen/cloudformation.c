@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -433,4 +434,16 @@ cfn_status_settled(const char *status)
 	if (strcmp(status, "REVIEW_IN_PROGRESS") == 0)
 		return 1;
 	return n < t || strcmp(status + n - t, "_IN_PROGRESS") != 0;
+}
+
+void
+cfn_poll_sleep(long *delay_ms, long max_ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = *delay_ms / 1000;
+	ts.tv_nsec = (*delay_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	*delay_ms = *delay_ms * 2 > max_ms ? max_ms : *delay_ms * 2;
 }

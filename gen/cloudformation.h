@@ -93,4 +93,10 @@ void		 cfn_stack_free(struct cfn_stack *);	/* accepts NULL */
 /* A status no operation will change any more ("CREATE_COMPLETE" ...): 1. */
 int		 cfn_status_settled(const char *status);
 
+/*
+ * Sleeps *delay_ms between two polls of an operation, then doubles it up
+ * to max_ms for the next one.
+ */
+void		 cfn_poll_sleep(long *delay_ms, long max_ms);
+
 #endif

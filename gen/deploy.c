@@ -66,26 +66,6 @@ struct watch {
 	long		 delay_ms;
 };
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec	ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
-
-static long
-next_delay(long *d)
-{
-	long	now = *d;
-
-	*d = *d * 2 > POLL_MAX_MS ? POLL_MAX_MS : *d * 2;
-	return now;
-}
-
 static int
 ends_with(const char *s, const char *suffix)
 {
@@ -310,7 +290,7 @@ follow(struct watch *w, const char *busy, struct cfn_stack *st)
 		}
 		spin(w, st->status);
 		cfn_stack_free(st);
-		sleep_ms(next_delay(&w->delay_ms));
+		cfn_poll_sleep(&w->delay_ms, POLL_MAX_MS);
 	}
 }
 
@@ -456,7 +436,7 @@ change_set_wait(struct cfn *c, const struct deploy_spec *s,
 		spin(&w, "creating the change set");
 		xml_free(x);
 		x = NULL;
-		sleep_ms(next_delay(&delay));
+		cfn_poll_sleep(&delay, POLL_MAX_MS);
 	}
 out:
 	spin_clear(&w);

@@ -120,30 +120,6 @@ template_params(struct params *ps, const struct stackset_spec *s)
 		param(ps, xstrdup("Capabilities.member.1"), "CAPABILITY_IAM");
 }
 
-static long
-poll_delay(long *d)
-{
-	const char	*v = getenv("CFNGEN_STACKSET_POLL_MS");
-	long		 cur = *d;
-
-	/* A testing knob: a fixed delay. */
-	if (v != NULL && *v != '\0')
-		return strtol(v, NULL, 10);
-	*d = *d * 2 > POLL_MAX_MS ? POLL_MAX_MS : *d * 2;
-	return cur;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec	ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
-
 /*
  * Waits until operation id of the stack set ends, with a line per status
  * change. 0 when it SUCCEEDED, -1 otherwise (reported).
@@ -157,9 +133,13 @@ wait_operation(struct cfn *c, const struct stackset_spec *s, const char *id,
 	char			*last = NULL;
 	const char		*st, *why;
 	time_t			 t0 = time(NULL);
-	long			 delay = POLL_FIRST_MS;
+	const char		*knob = getenv("CFNGEN_STACKSET_POLL_MS");
+	long			 delay = POLL_FIRST_MS, max = POLL_MAX_MS;
 	int			 rc = -1;
 
+	/* A testing knob: a fixed delay. */
+	if (knob != NULL && *knob != '\0')
+		delay = max = strtol(knob, NULL, 10);
 	p[0] = (struct cfn_param){ "StackSetName", s->name };
 	p[1] = (struct cfn_param){ "OperationId", id };
 	for (;;) {
@@ -194,7 +174,7 @@ wait_operation(struct cfn *c, const struct stackset_spec *s, const char *id,
 		}
 		xml_free(x);
 		x = NULL;
-		sleep_ms(poll_delay(&delay));
+		cfn_poll_sleep(&delay, max);
 	}
 	xml_free(x);
 	free(last);
