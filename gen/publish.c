@@ -22,6 +22,23 @@
 #include "stacks.h"
 #include "xalloc.h"
 
+void
+publish_object(struct s3_object *obj, const struct artifact *a,
+    const char *bucket, const char *key, int default_bucket,
+    const char *owner)
+{
+	memset(obj, 0, sizeof(*obj));
+	obj->bucket = bucket;
+	obj->key = key;
+	obj->path = a->path;
+	obj->size = a->size;
+	obj->sha256_hex = a->sha256;
+	obj->sha256_b64 = a->sha256_b64;
+	obj->label = a->name;
+	obj->default_bucket = default_bucket;
+	obj->expected_owner = owner;
+}
+
 static int
 upload(struct s3 *s3, const struct artifact *a, const char *bucket,
     int default_bucket, const char *owner)
@@ -29,16 +46,7 @@ upload(struct s3 *s3, const struct artifact *a, const char *bucket,
 	struct s3_object	obj;
 	enum s3_put_result	res;
 
-	memset(&obj, 0, sizeof(obj));
-	obj.bucket = bucket;
-	obj.key = a->key;
-	obj.path = a->path;
-	obj.size = a->size;
-	obj.sha256_hex = a->sha256;
-	obj.sha256_b64 = a->sha256_b64;
-	obj.label = a->name;
-	obj.default_bucket = default_bucket;
-	obj.expected_owner = owner;
+	publish_object(&obj, a, bucket, a->key, default_bucket, owner);
 	return s3_put_file(s3, &obj, &res);
 }
 

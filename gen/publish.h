@@ -42,4 +42,14 @@ struct s3;
 char	*publish_default_bucket(struct s3 *, const struct aws_config *,
 	    const struct aws_credentials *, struct http *, char **account);
 
+struct s3_object;
+
+/*
+ * Fills *obj for uploading artifact a to bucket/key (labelled with its
+ * name); the pointers are a's and the caller's.
+ */
+void	 publish_object(struct s3_object *obj, const struct artifact *a,
+	    const char *bucket, const char *key, int default_bucket,
+	    const char *owner);
+
 #endif

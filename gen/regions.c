@@ -28,6 +28,7 @@
 #include "log.h"
 #include "options.h"
 #include "outfile.h"
+#include "publish.h"
 #include "regions.h"
 #include "s3.h"
 #include "stacks.h"
@@ -169,17 +170,10 @@ put(struct s3 *s3, const struct pool *p, const struct job *j,
 	key = a->key != NULL ? xstrdup(a->key) :
 	    xasprintf("%s%s.zip", p->o->prefix, a->sha256);
 	label = xasprintf("%s (%s)", a->name, j->region);
-	memset(&obj, 0, sizeof(obj));
-	obj.bucket = j->bucket;
-	obj.key = key;
-	obj.path = a->path;
-	obj.size = a->size;
-	obj.sha256_hex = a->sha256;
-	obj.sha256_b64 = a->sha256_b64;
+	publish_object(&obj, a, j->bucket, key, p->default_bucket,
+	    p->account);
 	obj.label = label;
-	obj.default_bucket = p->default_bucket;
 	obj.quiet = 1;
-	obj.expected_owner = p->account;
 	rc = s3_put_file(s3, &obj, &res);
 	el = now() - t0;
 	/* The one line of this region's upload. */
