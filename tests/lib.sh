@@ -87,6 +87,43 @@ need_python() {
 moto_server() {
 	"$PYTHON3" -m moto.server "$@"
 }
+# The benchmarks against moto: checks /usr/bin/aws, /usr/bin/time and
+# moto, clears the AWS environment (test keys, AWS_REGION=$1 when given,
+# HOME and the cache in $T), starts moto_server on a free port; URL is its
+# address. Exits 1 with a message when something is missing.
+bench_moto() {
+	for tool in /usr/bin/aws /usr/bin/time; do
+		command -v "$tool" >/dev/null || {
+			echo "$tool not found (apt-get install awscli time)" >&2
+			exit 1
+		}
+	done
+	"$PYTHON3" -c 'import moto.server' 2>/dev/null || {
+		echo "$PYTHON3 has no moto: sh scripts/install-deps.sh --test, then PYTHON3=the Python it prints" >&2
+		exit 1
+	}
+	for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
+		unset "$v"
+	done
+	HOME=$T/home
+	CFNGEN_CACHE_DIR=$T/cache
+	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+	AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+	AWS_EC2_METADATA_DISABLED=true
+	export HOME CFNGEN_CACHE_DIR AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
+	    AWS_EC2_METADATA_DISABLED
+	if [ $# -gt 0 ]; then
+		AWS_REGION=$1
+		export AWS_REGION
+	fi
+	mkdir -p "$HOME"
+
+	PORT=$(free_port)
+	moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+	test_bg_pid $!
+	wait_port "$PORT" 60 || { echo "moto_server did not start" >&2; exit 1; }
+	URL=http://127.0.0.1:$PORT
+}
 cfn_lint() {
 	"$PYTHON3" -c 'import sys; sys.argv[0] = "cfn-lint"; from cfnlint.runner import main; sys.exit(main())' "$@"
 }

@@ -19,30 +19,7 @@ set -u
 runs=${CFNGEN_BENCH_RUNS:-5}
 test_tmpdir
 test_deps
-for tool in moto_server /usr/bin/aws /usr/bin/time; do
-	command -v "$tool" >/dev/null || {
-		echo "$tool not found (apt-get install awscli time; pip install 'moto[server]')" >&2
-		exit 1
-	}
-done
-
-for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
-	unset "$v"
-done
-HOME=$T/home
-CFNGEN_CACHE_DIR=$T/cache
-AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
-AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-AWS_EC2_METADATA_DISABLED=true
-export HOME CFNGEN_CACHE_DIR AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
-    AWS_EC2_METADATA_DISABLED
-mkdir -p "$HOME"
-
-PORT=$(free_port)
-moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
-test_bg_pid $!
-wait_port "$PORT" 60 || { echo "moto_server did not start" >&2; exit 1; }
-URL=http://127.0.0.1:$PORT
+bench_moto
 REGIONS="us-east-1 eu-west-1 ap-southeast-2"
 for r in $REGIONS; do
 	if [ "$r" = us-east-1 ]; then
