@@ -12,13 +12,19 @@
 #include "buf.h"
 #include "xalloc.h"
 
+/*
+ * An empty buf points at this shared "" and owns no memory (cap 0), so a
+ * buf that was only initialised, or whose data was stolen, needs no
+ * buf_free(). Nothing writes to it: buf_add() allocates before writing.
+ */
+static char	buf_empty[1];
+
 void
 buf_init(struct buf *b, size_t max)
 {
-	b->data = xmalloc(1);
-	b->data[0] = '\0';
+	b->data = buf_empty;
 	b->len = 0;
-	b->cap = 1;
+	b->cap = 0;
 	b->max = max;
 }
 
@@ -37,7 +43,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 
 		while (cap < need)
 			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-		b->data = xrealloc(b->data, cap);
+		if (b->cap == 0) {
+			/* len is 0: the empty state holds nothing to keep */
+			b->data = xmalloc(cap);
+			b->data[0] = '\0';
+		} else
+			b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	if (n)
@@ -99,18 +110,18 @@ void
 buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	if (b->cap != 0)
+		b->data[0] = '\0';
 }
 
 char *
 buf_steal(struct buf *b)
 {
-	char	*p = b->data;
+	char	*p = b->cap != 0 ? b->data : xstrdup("");
 
-	b->data = xmalloc(1);
-	b->data[0] = '\0';
+	b->data = buf_empty;
 	b->len = 0;
-	b->cap = 1;
+	b->cap = 0;
 	return p;
 }
 
@@ -119,7 +130,8 @@ buf_free(struct buf *b)
 {
 	if (b == NULL)
 		return;
-	free(b->data);
-	b->data = NULL;
+	if (b->cap != 0)
+		free(b->data);
+	b->data = buf_empty;
 	b->len = b->cap = 0;
 }

@@ -29,7 +29,10 @@ int	 buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 
  */
 int	 buf_read_fd(struct buf *, int fd);
 void	 buf_reset(struct buf *);
-/* Returns the data (caller frees) and leaves the buf empty. */
+/*
+ * Returns the data (caller frees) and leaves the buf empty, owning no
+ * memory: buf_free() after it is allowed but not needed.
+ */
 char	*buf_steal(struct buf *);
 void	 buf_free(struct buf *);
 
