@@ -195,6 +195,9 @@ leftovers() {
 # to the library for LD_PRELOAD (and lets ASan builds accept it). Returns
 # 1, after a failed check naming what to install, when it cannot.
 fault_shim() {
+	# An ASan runtime would otherwise insist on coming first.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	export ASAN_OPTIONS
 	# make check builds it (mk/core.am); by hand, it is built here.
 	FAULT_SHIM=${top_builddir:-.}/tests/fault/faultinject.so
 	[ -f "$FAULT_SHIM" ] && return 0
@@ -206,9 +209,6 @@ fault_shim() {
 		tap_not_ok "the fault-injection shim builds" "$(cat "$T/faultinject.err")"
 		return 1
 	fi
-	# An ASan runtime would otherwise insist on coming first.
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-	export ASAN_OPTIONS
 }
 
 # For the benchmarks: a wall-clock reading in seconds, floating-point
