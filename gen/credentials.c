@@ -551,7 +551,8 @@ from_imds(struct http *h, struct aws_credentials *cr)
 		goto out;
 	}
 	role = roles.data;
-	role[strcspn(role, "\r\n")] = '\0';
+	if (roles.len > 0)
+		role[strcspn(role, "\r\n")] = '\0';
 	if (*role == '\0' || strchr(role, '/') != NULL || !printable(role)) {
 		log_verbose("the EC2 instance has no IAM role");
 		goto out;

@@ -242,7 +242,7 @@ canonical_value(const char *v)
 		blank = 0;
 		buf_addc(&b, *v);
 	}
-	return b.data;
+	return buf_steal(&b);
 }
 
 /* Names must be tokens and values free of control characters. */

@@ -32,7 +32,7 @@ take_stderr(void)
 	rewind(errf);
 	if (ftruncate(fileno(errf), 0) == -1)
 		perror("ftruncate");
-	return b.data;
+	return buf_steal(&b);
 }
 
 static const struct bad {

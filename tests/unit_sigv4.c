@@ -230,7 +230,7 @@ unescape(const char *s)
 		} else
 			buf_addc(&b, *s);
 	}
-	return b.data;
+	return buf_steal(&b);
 }
 
 static void
