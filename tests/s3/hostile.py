@@ -103,8 +103,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data += chunk
         return bytes(data)
 
-    def reply(self, status, headers=(), body=b""):
+    def log_once(self, status):
+        # The log line is written before the answer goes out, so a client's
+        # next request can never be logged ahead of this one.
         self.status = status
+        if not self.logged:
+            self.logged = True
+            self.log_request_line(self.data)
+
+    def reply(self, status, headers=(), body=b""):
+        self.log_once(status)
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -135,11 +143,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not (self.headers.get("Host") or "").startswith("[") \
             else self.headers.get("Host")
         self.status = 0
-        data = self.body()
+        self.logged = False
+        data = self.data = self.body()
         try:
             self.decide(data)
         finally:
-            self.log_request_line(data)
+            if not self.logged:
+                self.log_request_line(data)
 
     def decide(self, data):
         for r in rules():
@@ -216,8 +226,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     "ENABLED":
                 headers.append(("x-amz-checksum-sha256", base64.b64encode(
                     hashlib.sha256(body).digest()).decode()))
+            self.log_once(200)
             self.send_response(200)
-            self.status = 200
             for k, v in headers:
                 self.send_header(k, v)
             self.end_headers()
@@ -225,7 +235,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(405)
 
     def do_head200(self, data, size, checksum=None):
-        self.status = 200
+        self.log_once(200)
         self.send_response(200)
         self.send_header("Content-Length", size)
         if checksum:
