@@ -41,6 +41,22 @@ struct sso_profile {
 	char		*path;		/* the token cache file */
 };
 
+/*
+ * JSON from an SSO reply or token file, or NULL: the caller words what is
+ * wrong with it, so the parser's own message is not shown.
+ */
+static struct doc *
+parse_quietly(const char *text, size_t len, const char *what)
+{
+	struct doc	*d;
+	int		 level = log_get_level();
+
+	log_set_level(LOG_SILENT);
+	d = json_parse(text, len, what);
+	log_set_level(level);
+	return d;
+}
+
 static const char *
 str_field(const struct doc *d, const char *key)
 {
@@ -96,15 +112,12 @@ sso_token_parse(const char *text, size_t len, const char *path,
 	struct doc	*d = NULL;
 	const char	*at, *exp, *reg;
 	char		*what;
-	int		 rc = -1, level;
+	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
 	what = xasprintf("%s (the SSO token cache)", path);
 	/* json_parse's own words would lack the advice: say it once here. */
-	level = log_get_level();
-	log_set_level(LOG_SILENT);
-	d = json_parse(text, len, what);
-	log_set_level(level);
+	d = parse_quietly(text, len, what);
 	if (d == NULL || doc_type(d) != DOC_MAP) {
 		log_error("%s: not valid JSON; run: %s", what, hint);
 		goto out;
@@ -226,14 +239,10 @@ report(const char *what, const struct http_response *resp, const char *hint,
 	const char	*type = http_response_header(resp, "x-amzn-errortype");
 	const char	*msg = NULL;
 	struct doc	*d = NULL;
-	int		 level;
 	size_t		 n;
 
-	level = log_get_level();
-	log_set_level(LOG_SILENT);
 	if (resp->body.len > 0)
-		d = json_parse(resp->body.data, resp->body.len, what);
-	log_set_level(level);
+		d = parse_quietly(resp->body.data, resp->body.len, what);
 	if (d != NULL && doc_type(d) == DOC_MAP) {
 		if ((msg = str_field(d, "message")) == NULL)
 			msg = str_field(d, "error_description");
@@ -308,7 +317,7 @@ refresh(const struct aws_config *c, struct http *h,
 	struct buf		 body;
 	const char		*at, *rt;
 	char			*url, *what;
-	int			 rc = -1, level;
+	int			 rc = -1;
 
 	if (t->refresh_token == NULL || t->client_id == NULL ||
 	    t->client_secret == NULL || t->registration_expires_at == 0) {
@@ -349,10 +358,7 @@ refresh(const struct aws_config *c, struct http *h,
 		report(what, &resp, NULL, 1);
 		goto out;
 	}
-	level = log_get_level();
-	log_set_level(LOG_SILENT);
-	d = json_parse(resp.body.data, resp.body.len, what);
-	log_set_level(level);
+	d = parse_quietly(resp.body.data, resp.body.len, what);
 	at = d != NULL ? str_field(d, "accessToken") : NULL;
 	v = d != NULL ? doc_map_get(d, "expiresIn") : NULL;
 	if (at == NULL || *at == '\0' || v == NULL ||
@@ -443,7 +449,7 @@ sso_credentials(const struct aws_config *c, struct http *h,
 	struct doc		*d = NULL;
 	struct buf		 url;
 	char			*token = NULL, *what = NULL, *source = NULL;
-	int			 rc, level;
+	int			 rc;
 
 	memset(&resp, 0, sizeof(resp));
 	if ((rc = sso_settings(c, profile, &sp)) != 1)
@@ -479,10 +485,7 @@ sso_credentials(const struct aws_config *c, struct http *h,
 		report(what, &resp, resp.status == 401 ? sp.hint : NULL, 0);
 		goto out;
 	}
-	level = log_get_level();
-	log_set_level(LOG_SILENT);
-	d = json_parse(resp.body.data, resp.body.len, what);
-	log_set_level(level);
+	d = parse_quietly(resp.body.data, resp.body.len, what);
 	rc_doc = d != NULL ? doc_map_get(d, "roleCredentials") : NULL;
 	exp = rc_doc != NULL ? doc_map_get(rc_doc, "expiration") : NULL;
 	if (rc_doc == NULL || doc_type(rc_doc) != DOC_MAP ||
