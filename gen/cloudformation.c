@@ -238,29 +238,35 @@ cfn_error_report(const struct cfn *c, const char *action,
  * signature covers the bytes, so any encoding would do for AWS; moto
  * checks it against a body of its own making, written this way.)
  */
-static void
+static int
 form_encode(struct buf *b, const char *s)
 {
+	int	rc;
+
 	for (; *s != '\0'; s++) {
 		if (*s == ' ')
-			buf_addc(b, '+');
+			rc = buf_addc(b, '+');
 		else if (strchr("-_.~", *s) != NULL ||
 		    (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
 		    (*s >= '0' && *s <= '9'))
-			buf_addc(b, *s);
+			rc = buf_addc(b, *s);
 		else
-			buf_addf(b, "%%%02X", (unsigned char)*s);
+			rc = buf_addf(b, "%%%02X", (unsigned char)*s);
+		if (rc == -1)
+			return -1;
 	}
+	return 0;
 }
 
-static void
+/* Appends name=value (after a '&' unless b is empty); -1 past the cap. */
+static int
 form_add(struct buf *b, const char *name, const char *value)
 {
-	if (b->len > 0)
-		buf_addc(b, '&');
-	form_encode(b, name);
-	buf_addc(b, '=');
-	form_encode(b, value);
+	if ((b->len > 0 && buf_addc(b, '&') == -1) ||
+	    form_encode(b, name) == -1 || buf_addc(b, '=') == -1 ||
+	    form_encode(b, value) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -276,7 +282,7 @@ cfn_call(struct cfn *c, const char *action, const struct cfn_param *params,
 	const char		*why;
 	char			*url;
 	size_t			 i;
-	int			 line, rc = -1;
+	int			 added, line, rc = -1;
 
 	*reply = NULL;
 	memset(&k, 0, sizeof(k));
@@ -287,12 +293,13 @@ cfn_call(struct cfn *c, const char *action, const struct cfn_param *params,
 	k.c = c;
 	k.action = action;
 	buf_init(&body, CFN_BODY_MAX);
-	form_add(&body, "Action", action);
-	form_add(&body, "Version", CFN_API_VERSION);
-	for (i = 0; i < nparams; i++)
-		form_add(&body, params[i].name, params[i].value);
-	if (body.len >= CFN_BODY_MAX - 1) {
-		log_error("CloudFormation %s: the request is too large", action);
+	added = form_add(&body, "Action", action) == 0 &&
+	    form_add(&body, "Version", CFN_API_VERSION) == 0;
+	for (i = 0; added && i < nparams; i++)
+		added = form_add(&body, params[i].name, params[i].value) == 0;
+	if (!added) {
+		log_error("CloudFormation %s: the request is longer than %d "
+		    "bytes", action, CFN_BODY_MAX);
 		buf_free(&body);
 		return -1;
 	}

@@ -482,7 +482,11 @@ done:
 	return rc;
 }
 
-/* One IMDS request: 0 and the body on 200; 1 on another status; -1 failed. */
+/*
+ * One IMDS request: 0 and the body on 200; 1 on another status; -1
+ * failed (quietly: no IMDS may be there); -2 the reply does not fit in
+ * body's cap (reported).
+ */
 static int
 imds(struct http *h, enum http_method m, const char *url,
     const struct http_header *hd, struct buf *body)
@@ -507,8 +511,10 @@ imds(struct http *h, enum http_method m, const char *url,
 	rc = resp.status == 200 ? 0 : 1;
 	if (rc == 1)
 		log_verbose("%s: HTTP %ld", url, resp.status);
-	else
-		buf_add(body, resp.body.data, resp.body.len);
+	else if (buf_add(body, resp.body.data, resp.body.len) == -1) {
+		log_error("%s: reply longer than %zu bytes", url, body->max);
+		rc = -2;
+	}
 	explicit_bzero(resp.body.data, resp.body.len);
 	http_response_free(&resp);
 	return rc;
@@ -522,7 +528,7 @@ from_imds(struct http *h, struct aws_credentials *cr)
 	struct buf		 token, roles, body;
 	char			*url = NULL, *role, *what = NULL;
 	size_t			 n;
-	int			 rc = 0;
+	int			 rc = 0, r;
 
 	if (aws_env_true("AWS_EC2_METADATA_DISABLED"))
 		return 0;
@@ -537,7 +543,9 @@ from_imds(struct http *h, struct aws_credentials *cr)
 	url = xasprintf("%.*s/latest/api/token", (int)n, base);
 	hd = (struct http_header){ "X-aws-ec2-metadata-token-ttl-seconds",
 	    "21600", 0 };
-	if (imds(h, HTTP_PUT, url, &hd, &token) != 0 || token.len == 0) {
+	if ((r = imds(h, HTTP_PUT, url, &hd, &token)) == -2)
+		goto fail;
+	if (r != 0 || token.len == 0) {
 		log_verbose("no EC2 instance metadata service at %.*s",
 		    (int)n, base);
 		goto out;
@@ -546,7 +554,9 @@ from_imds(struct http *h, struct aws_credentials *cr)
 	free(url);
 	url = xasprintf("%.*s/latest/meta-data/iam/security-credentials/",
 	    (int)n, base);
-	if (imds(h, HTTP_GET, url, &hd, &roles) != 0) {
+	if ((r = imds(h, HTTP_GET, url, &hd, &roles)) == -2)
+		goto fail;
+	if (r != 0) {
 		log_verbose("the EC2 instance has no IAM role");
 		goto out;
 	}
@@ -570,11 +580,17 @@ from_imds(struct http *h, struct aws_credentials *cr)
 		log_error("%s: the role's credentials are not available", what);
 		rc = -1;
 		break;
+	case -2:
+		rc = -1;
+		break;
 	default:
 		log_error("%s: the metadata service stopped answering", what);
 		rc = -1;
 		break;
 	}
+	goto out;
+fail:
+	rc = -1;
 out:
 	explicit_bzero(token.data, token.len);
 	explicit_bzero(body.data, body.len);
@@ -590,23 +606,17 @@ out:
 char *
 aws_redact_url(const char *url)
 {
-	const char	*a, *at, *end, *q;
-	struct buf	 b;
+	const char	*a, *at, *end, *host, *q;
 
-	buf_init(&b, 0);
 	a = strstr(url, "://");
 	a = a != NULL ? a + 3 : url;
 	end = a + strcspn(a, "/?#");
-	buf_add(&b, url, (size_t)(a - url));
 	/* user:password@ before the host */
 	at = memchr(a, '@', (size_t)(end - a));
-	if (at != NULL)
-		a = at + 1;
-	q = a + strcspn(a, "?#");
-	buf_add(&b, a, (size_t)(q - a));
-	if (*q != '\0')
-		buf_adds(&b, "?REDACTED");
-	return buf_steal(&b);
+	host = at != NULL ? at + 1 : a;
+	q = host + strcspn(host, "?#");
+	return xasprintf("%.*s%.*s%s", (int)(a - url), url, (int)(q - host),
+	    host, *q != '\0' ? "?REDACTED" : "");
 }
 
 /* One UTF-8 sequence at s as a code point; *n its length; -1 if bad. */
@@ -640,14 +650,17 @@ utf8_next(const unsigned char *s, size_t *n)
 	return cp;
 }
 
-void
+int
 aws_json_quote(struct buf *b, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
+	const char		*esc;
 	size_t			 n;
 	long			 cp;
+	int			 rc;
 
-	buf_addc(b, '"');
+	if (buf_addc(b, '"') == -1)
+		return -1;
 	while (*p != '\0') {
 		if ((cp = utf8_next(p, &n)) == -1) {
 			cp = 0xfffd;
@@ -656,39 +669,54 @@ aws_json_quote(struct buf *b, const char *s)
 		p += n;
 		switch (cp) {
 		case '"':
-			buf_adds(b, "\\\"");
+			esc = "\\\"";
 			break;
 		case '\\':
-			buf_adds(b, "\\\\");
+			esc = "\\\\";
 			break;
 		case '\n':
-			buf_adds(b, "\\n");
+			esc = "\\n";
 			break;
 		case '\r':
-			buf_adds(b, "\\r");
+			esc = "\\r";
 			break;
 		case '\t':
-			buf_adds(b, "\\t");
+			esc = "\\t";
 			break;
 		case '\b':
-			buf_adds(b, "\\b");
+			esc = "\\b";
 			break;
 		case '\f':
-			buf_adds(b, "\\f");
+			esc = "\\f";
 			break;
 		default:
-			if (cp >= 0x20 && cp < 0x7f)
-				buf_addc(b, (int)cp);
-			else if (cp < 0x10000)
-				buf_addf(b, "\\u%04lx", cp);
-			else {
-				cp -= 0x10000;
-				buf_addf(b, "\\u%04lx\\u%04lx",
-				    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
-			}
+			esc = NULL;
 		}
+		if (esc != NULL)
+			rc = buf_adds(b, esc);
+		else if (cp >= 0x20 && cp < 0x7f)
+			rc = buf_addc(b, (int)cp);
+		else if (cp < 0x10000)
+			rc = buf_addf(b, "\\u%04lx", cp);
+		else {
+			cp -= 0x10000;
+			rc = buf_addf(b, "\\u%04lx\\u%04lx",
+			    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+		}
+		if (rc == -1)
+			return -1;
 	}
-	buf_addc(b, '"');
+	return buf_addc(b, '"');
+}
+
+int
+aws_json_member(struct buf *b, const char *sep, const char *key,
+    const char *value)
+{
+	if (buf_addf(b, "%s\"%s\": ", sep, key) == -1 ||
+	    aws_json_quote(b, value) == -1)
+		return -1;
+	return 0;
 }
 
 char *
@@ -696,48 +724,50 @@ aws_cli_cache_key(const char *role_arn, const char *session_name,
     const char *external_id, const char *serial_number,
     long duration_seconds)
 {
-	struct buf	b;
-	unsigned char	md[SHA1_LEN];
-	char		hex[SHA1_LEN * 2 + 1];
-	int		first = 1;
+	struct buf	 b;
+	unsigned char	 md[SHA1_LEN];
+	char		 hex[SHA1_LEN * 2 + 1], *r = NULL;
+	const char	*sep = "";
 
 	/* json.dumps(args, sort_keys=True): keys in code point order */
-	buf_init(&b, 0);
-	buf_addc(&b, '{');
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
+	if (buf_addc(&b, '{') == -1)
+		goto out;
 	if (duration_seconds > 0) {
-		buf_addf(&b, "\"DurationSeconds\": %ld", duration_seconds);
-		first = 0;
+		if (buf_addf(&b, "\"DurationSeconds\": %ld",
+		    duration_seconds) == -1)
+			goto out;
+		sep = ", ";
 	}
 	if (external_id != NULL) {
-		buf_adds(&b, first ? "\"ExternalId\": " : ", \"ExternalId\": ");
-		aws_json_quote(&b, external_id);
-		first = 0;
+		if (aws_json_member(&b, sep, "ExternalId", external_id) == -1)
+			goto out;
+		sep = ", ";
 	}
-	buf_adds(&b, first ? "\"RoleArn\": " : ", \"RoleArn\": ");
-	aws_json_quote(&b, role_arn);
-	if (session_name != NULL) {
-		buf_adds(&b, ", \"RoleSessionName\": ");
-		aws_json_quote(&b, session_name);
-	}
-	if (serial_number != NULL) {
-		buf_adds(&b, ", \"SerialNumber\": ");
-		aws_json_quote(&b, serial_number);
-	}
-	buf_addc(&b, '}');
+	if (aws_json_member(&b, sep, "RoleArn", role_arn) == -1 ||
+	    (session_name != NULL &&
+	    aws_json_member(&b, ", ", "RoleSessionName", session_name) == -1) ||
+	    (serial_number != NULL &&
+	    aws_json_member(&b, ", ", "SerialNumber", serial_number) == -1) ||
+	    buf_addc(&b, '}') == -1)
+		goto out;
 	sha1_buf(b.data, b.len, md);
 	hex_encode(md, sizeof(md), hex);
+	r = xstrdup(hex);
+out:
 	buf_free(&b);
-	return xstrdup(hex);
+	return r;
 }
 
-/* ~/.aws/cli/cache/<key>.json, or NULL without HOME. */
+/* ~/.aws/cli/cache/<key>.json, or NULL without HOME or key. */
 static char *
 cli_cache_path(const char *key)
 {
 	const char	*home = aws_env("HOME");
 
-	return home != NULL ? xasprintf("%s/.aws/cli/cache/%s.json", home,
-	    key) : NULL;
+	if (home == NULL || key == NULL)
+		return NULL;
+	return xasprintf("%s/.aws/cli/cache/%s.json", home, key);
 }
 
 /*
@@ -819,15 +849,17 @@ cache_write(const char *path, const struct aws_credentials *cr)
 	}
 	free(dir);
 	aws_format_time(cr->expiration, exp);
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"Credentials\": {\"AccessKeyId\": ");
-	aws_json_quote(&b, cr->access_key_id);
-	buf_adds(&b, ", \"SecretAccessKey\": ");
-	aws_json_quote(&b, cr->secret_access_key);
-	buf_adds(&b, ", \"SessionToken\": ");
-	aws_json_quote(&b, cr->session_token != NULL ? cr->session_token : "");
-	buf_addf(&b, ", \"Expiration\": \"%s\"}}", exp);
-	if ((e = outfile_put_quiet(path, b.data, b.len, 0600)) != 0)
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
+	if (buf_adds(&b, "{\"Credentials\": {") == -1 ||
+	    aws_json_member(&b, "", "AccessKeyId", cr->access_key_id) == -1 ||
+	    aws_json_member(&b, ", ", "SecretAccessKey",
+	    cr->secret_access_key) == -1 ||
+	    aws_json_member(&b, ", ", "SessionToken",
+	    cr->session_token != NULL ? cr->session_token : "") == -1 ||
+	    buf_addf(&b, ", \"Expiration\": \"%s\"}}", exp) == -1)
+		log_warn("%s: %s; the credentials are not cached", path,
+		    strerror(errno));
+	else if ((e = outfile_put_quiet(path, b.data, b.len, 0600)) != 0)
 		log_warn("%s: %s; the credentials are not cached", path,
 		    strerror(e));
 	explicit_bzero(b.data, b.len);
@@ -854,18 +886,26 @@ has_role(const struct aws_config *c, const char *profile)
 	    aws_config_value(c, profile, "web_identity_token_file") == NULL;
 }
 
-/* "a -> b -> a" for the cycle message; caller frees. */
+/*
+ * "a -> b -> a" for the cycle message; caller frees. Only last if the
+ * chain does not fit in memory.
+ */
 static char *
 chain_text(const struct search *s, const char *last)
 {
 	struct buf	b;
 	size_t		i;
 
-	buf_init(&b, 0);
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
 	for (i = 0; i < s->nvisited; i++)
-		buf_addf(&b, "%s -> ", s->visited[i]);
-	buf_adds(&b, last);
+		if (buf_addf(&b, "%s -> ", s->visited[i]) == -1)
+			goto fail;
+	if (buf_adds(&b, last) == -1)
+		goto fail;
 	return buf_steal(&b);
+fail:
+	buf_free(&b);
+	return xstrdup(last);
 }
 
 /* The credentials that sign profile's AssumeRole call. */

@@ -118,7 +118,8 @@ void		aws_format_time(long long t, char out[21]);
  * The AWS CLI's cache key of an AssumeRole(WithWebIdentity) call: SHA-1
  * hex of json.dumps(args, sort_keys=True) where args holds RoleArn and
  * whichever of RoleSessionName (only when configured), ExternalId,
- * SerialNumber and DurationSeconds (0: absent) are set. Caller frees.
+ * SerialNumber and DurationSeconds (0: absent) are set. Caller frees;
+ * NULL only if that text would not fit in memory.
  */
 char	*aws_cli_cache_key(const char *role_arn, const char *session_name,
 	    const char *external_id, const char *serial_number,
@@ -132,8 +133,12 @@ char	*aws_redact_url(const char *url);
 
 /*
  * Text of a JSON string as Python's json.dumps writes it (ASCII only,
- * \uXXXX for the rest), quotes included, appended to b.
+ * \uXXXX for the rest), quotes included, appended to b; -1 (errno
+ * EOVERFLOW) if b's cap is reached, part of it then added.
  */
-void	aws_json_quote(struct buf *b, const char *s);
+int	aws_json_quote(struct buf *b, const char *s) WARN_UNUSED;
+/* sep (e.g. ", "), then "key": and value quoted as aws_json_quote() does. */
+int	aws_json_member(struct buf *b, const char *sep, const char *key,
+	    const char *value) WARN_UNUSED;
 
 #endif

@@ -108,24 +108,29 @@ release_init(struct release *r, const struct options *o, struct cache *c,
 	}
 }
 
-/* A word for a shell command line: quoted when it needs to be. */
+/*
+ * A word for a shell command line: quoted when it needs to be (as it is
+ * if the quoted form would not fit in memory).
+ */
 static char *
 shell_word(const char *s)
 {
 	struct buf	 b;
+	const char	*p;
 	char		*ret;
+	int		 rc;
 
 	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@%+,") == strlen(s))
 		return xstrdup(s);
-	buf_init(&b, 0);
-	buf_addc(&b, '\'');
-	for (; *s; s++)
-		if (*s == '\'')
-			buf_adds(&b, "'\\''");
-		else
-			buf_addc(&b, *s);
-	buf_addc(&b, '\'');
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
+	rc = buf_addc(&b, '\'');
+	for (p = s; rc == 0 && *p; p++)
+		rc = *p == '\'' ? buf_adds(&b, "'\\''") : buf_addc(&b, *p);
+	if (rc == -1 || buf_addc(&b, '\'') == -1) {
+		buf_free(&b);
+		return xstrdup(s);
+	}
 	ret = buf_steal(&b);
 	buf_free(&b);
 	return ret;

@@ -754,9 +754,13 @@ imported(struct cfn *c, const char *label, const struct cfn_stack *st)
 		for (m = xml_find(x, -1, "ListImportsResponse/"
 		    "ListImportsResult/Imports/member"); m >= 0;
 		    m = xml_next(x, m))
-			buf_addf(&who, "%s%s", who.len > 0 ? ", " : "",
-			    xml_text(x, m));
-		if (who.len > 0) {
+			if (buf_addf(&who, "%s%s", who.len > 0 ? ", " : "",
+			    xml_text(x, m)) == -1) {
+				log_error("%s: %s", label, strerror(errno));
+				rc = -1;
+				break;
+			}
+		if (rc == 0 && who.len > 0) {
 			log_error("%s: its export %s is imported by %s; destroy "
 			    "%s first (cfngen destroy --stack-name %s), or "
 			    "deploy it without the import", label,
@@ -883,7 +887,8 @@ struct outputs {
 	struct buf	 lines;		/* "Key=Value\n" ... */
 };
 
-static void
+/* -1 (errno set) if the lines do not fit in memory. */
+static int
 outputs_add(struct outputs *out, const struct cfn_stack *st)
 {
 	size_t	i;
@@ -891,9 +896,11 @@ outputs_add(struct outputs *out, const struct cfn_stack *st)
 	for (i = 0; i < st->noutputs; i++) {
 		doc_map_set(out->map, st->outputs[i].key,
 		    doc_str(st->outputs[i].value));
-		buf_addf(&out->lines, "%s=%s\n", st->outputs[i].key,
-		    st->outputs[i].value);
+		if (buf_addf(&out->lines, "%s=%s\n", st->outputs[i].key,
+		    st->outputs[i].value) == -1)
+			return -1;
 	}
+	return 0;
 }
 
 /* The outputs on stdout, and in --outputs-file (atomically). */
@@ -1000,13 +1007,14 @@ upload_template(struct session *s, const struct options *o,
 	obj.default_bucket = o->bucket == NULL;
 	if (s3_put_file(s->s3, &obj, &res) == -1)
 		goto out;
-	if (ep != NULL)
-		buf_addf(&u, "%s/%s/", ep, bucket);
-	else
-		buf_addf(&u, "https://%s.s3.%s.%s/", bucket, region,
-		    strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn" :
-		    "amazonaws.com");
-	sigv4_uri_encode(&u, key, strlen(key), 1);
+	if ((ep != NULL ? buf_addf(&u, "%s/%s/", ep, bucket) :
+	    buf_addf(&u, "https://%s.s3.%s.%s/", bucket, region,
+	    strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn" :
+	    "amazonaws.com")) == -1 ||
+	    sigv4_uri_encode(&u, key, strlen(key), 1) == -1) {
+		log_error("s3://%s/%s: %s", bucket, key, strerror(errno));
+		goto out;
+	}
 	*url = buf_steal(&u);
 	rc = 0;
 out:
@@ -1031,7 +1039,7 @@ deploy_text(struct session *s, const struct options *o, const char *name,
 	struct deploy_tag	*tags;
 	char			*url = NULL;
 	size_t			 i;
-	int			 rc = -1;
+	int			 r, rc = -1;
 
 	memset(&spec, 0, sizeof(spec));
 	tags = xcalloc(o->ntags + 1, sizeof(*tags));
@@ -1064,9 +1072,14 @@ deploy_text(struct session *s, const struct options *o, const char *name,
 	if (deploy_stack(s->cfn, &spec, &res) == -1)
 		goto out;
 	if (res.outcome == DEPLOY_REVIEW)
-		buf_addf(&out->lines, "%s\n", res.change_set);
+		r = buf_addf(&out->lines, "%s\n", res.change_set);
 	else
-		outputs_add(out, &res.stack);
+		r = outputs_add(out, &res.stack);
+	if (r == -1) {
+		log_error("%s: the outputs: %s", name, strerror(errno));
+		deploy_result_free(&res);
+		goto out;
+	}
 	if (final != NULL) {
 		*final = res.stack;
 		memset(&res.stack, 0, sizeof(res.stack));
@@ -1223,7 +1236,11 @@ destroy_command(const struct options *o, const struct aws_config *cfg,
 	/* the example reads the layer: it goes first */
 	for (i = 0; i < n; i++) {
 		order[i] = t[n - 1 - i];
-		buf_addf(&names, "%s%s", i > 0 ? " and " : "", order[i].name);
+		if (buf_addf(&names, "%s%s", i > 0 ? " and " : "",
+		    order[i].name) == -1) {
+			log_error("destroy: %s", strerror(errno));
+			goto out;
+		}
 	}
 	if (!o->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
 		q = xasprintf("Delete %s in %s?", names.data,
@@ -1258,14 +1275,17 @@ bootstrap_command(const struct options *o, const struct aws_config *cfg,
 	const char		*bucket = NULL;
 	char			*bucket_owned = NULL, *account = NULL, *name;
 	size_t			 i;
-	int			 rc = -1, have = 0;
+	int			 r, rc = -1, have = 0;
 
 	memset(&st, 0, sizeof(st));
 	out.map = doc_map();
 	buf_init(&out.lines, 0);
 	buf_init(&text, 0);
-	buf_add(&text, a->data, a->size);
 	session_open(&s, o, cfg, cr, h);
+	if (buf_add(&text, a->data, a->size) == -1) {
+		log_error("bootstrap: the template: %s", strerror(errno));
+		goto out;
+	}
 	if ((account = sts_account_id(cfg, cr, h)) == NULL)
 		goto out;
 	if (deploy_text(&s, o, o->stack_name != NULL ? o->stack_name :
@@ -1278,8 +1298,12 @@ bootstrap_command(const struct options *o, const struct aws_config *cfg,
 		name = xasprintf(PUBLISH_OWN_BUCKET, account,
 		    aws_config_region(s.cfg));
 		doc_map_set(out.map, "BucketName", doc_str(name));
-		buf_addf(&out.lines, "BucketName=%s\n", name);
+		r = buf_addf(&out.lines, "BucketName=%s\n", name);
 		free(name);
+		if (r == -1) {
+			log_error("outputs: %s", strerror(errno));
+			goto out;
+		}
 	}
 	rc = outputs_write(o, &out);
 out:

@@ -215,7 +215,7 @@ http_redact_url(const char *url)
 	const char	*p, *q, *at, *end, *eq;
 	char		*ret;
 
-	buf_init(&b, 0);
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
 	/* scheme://user:password@host: drop the credentials. */
 	p = url;
 	if ((q = strstr(url, "://")) != NULL) {
@@ -223,32 +223,41 @@ http_redact_url(const char *url)
 		end = q + strcspn(q, "/?#");
 		at = memchr(q, '@', (size_t)(end - q));
 		if (at != NULL) {
-			buf_add(&b, url, (size_t)(q - url));
+			if (buf_add(&b, url, (size_t)(q - url)) == -1)
+				goto fail;
 			p = at + 1;
 		}
 	}
 	if ((q = strchr(p, '?')) == NULL) {
-		buf_adds(&b, p);
+		if (buf_adds(&b, p) == -1)
+			goto fail;
 		goto out;
 	}
-	buf_add(&b, p, (size_t)(q - p) + 1);
+	if (buf_add(&b, p, (size_t)(q - p) + 1) == -1)
+		goto fail;
 	/* A fragment is never sent; it stays out of messages too. */
 	for (p = q + 1;; p = end + 1) {
 		end = p + strcspn(p, "&#");
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq != NULL && name_in(p, (size_t)(eq - p), secret_params)) {
-			buf_add(&b, p, (size_t)(eq - p) + 1);
-			buf_adds(&b, "REDACTED");
-		} else
-			buf_add(&b, p, (size_t)(end - p));
+			if (buf_add(&b, p, (size_t)(eq - p) + 1) == -1 ||
+			    buf_adds(&b, "REDACTED") == -1)
+				goto fail;
+		} else if (buf_add(&b, p, (size_t)(end - p)) == -1)
+			goto fail;
 		if (*end != '&')
 			break;
-		buf_addc(&b, '&');
+		if (buf_addc(&b, '&') == -1)
+			goto fail;
 	}
 out:
 	ret = buf_steal(&b);
 	buf_free(&b);
 	return ret;
+fail:
+	/* nothing of the URL rather than a part that may hold a secret */
+	buf_free(&b);
+	return xstrdup("(a URL too long to show)");
 }
 
 /* http_redact_url(), and no query at all when the request says so. */

@@ -235,7 +235,8 @@ const char	*http_status_text(long);
 /*
  * A copy of url fit for messages (caller frees): the values of the query
  * parameters X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token
- * (any case) become "REDACTED", and user:password@ is dropped.
+ * (any case) become "REDACTED", and user:password@ is dropped. A URL
+ * too long to copy shows as "(a URL too long to show)".
  */
 char		*http_redact_url(const char *url);
 

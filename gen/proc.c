@@ -45,30 +45,28 @@ proc_split_command(const char *s, const char **why)
 	int		  in_word = 0;
 	char		  q = 0;
 
-	buf_init(&w, 0);
+	buf_init(&w, 0);	/* no cap: these adds cannot fail */
 	for (;; s++) {
+		int	c = -1;		/* the byte the word gets, if any */
+
 		if (q == '\'') {
 			if (*s == '\0')
 				goto unterminated;
 			if (*s == '\'')
 				q = 0;
 			else
-				buf_addc(&w, *s);
-			continue;
-		}
-		if (q == '"') {
+				c = (unsigned char)*s;
+		} else if (q == '"') {
 			if (*s == '\0')
 				goto unterminated;
 			if (*s == '"')
 				q = 0;
 			else if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
-				buf_addc(&w, *++s);
+				c = (unsigned char)*++s;
 			else
-				buf_addc(&w, *s);
-			continue;
-		}
-		if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '\n' ||
-		    *s == '\r') {
+				c = (unsigned char)*s;
+		} else if (*s == '\0' || *s == ' ' || *s == '\t' ||
+		    *s == '\n' || *s == '\r') {
 			if (in_word) {
 				if (argc + 2 > cap) {
 					cap = cap ? cap * 2 : 8;
@@ -81,19 +79,23 @@ proc_split_command(const char *s, const char **why)
 			}
 			if (*s == '\0')
 				break;
-			continue;
+		} else {
+			in_word = 1;
+			if (*s == '\'' || *s == '"')
+				q = *s;
+			else if (*s == '\\') {
+				if (s[1] == '\0') {
+					*why = "a backslash at the end";
+					goto fail;
+				}
+				c = (unsigned char)*++s;
+			} else
+				c = (unsigned char)*s;
 		}
-		in_word = 1;
-		if (*s == '\'' || *s == '"')
-			q = *s;
-		else if (*s == '\\') {
-			if (s[1] == '\0') {
-				*why = "a backslash at the end";
-				goto fail;
-			}
-			buf_addc(&w, *++s);
-		} else
-			buf_addc(&w, *s);
+		if (c != -1 && buf_addc(&w, c) == -1) {
+			*why = "a word longer than memory allows";
+			goto fail;
+		}
 	}
 	buf_free(&w);
 	if (argc == 0) {
@@ -109,7 +111,10 @@ fail:
 	return NULL;
 }
 
-/* Reads what is ready on fd into b (up to max); 0 at end of file. */
+/*
+ * Reads what is ready on fd into b (up to max; past it *over is set and
+ * the chunk dropped); 0 at end of file.
+ */
 static ssize_t
 drain(int fd, struct buf *b, size_t max, int *over)
 {
@@ -117,12 +122,9 @@ drain(int fd, struct buf *b, size_t max, int *over)
 	ssize_t	r;
 
 	r = read(fd, chunk, sizeof(chunk));
-	if (r > 0) {
-		if (b->len + (size_t)r > max)
-			*over = 1;
-		else
-			buf_add(b, chunk, (size_t)r);
-	}
+	if (r > 0 && (b->len + (size_t)r > max ||
+	    buf_add(b, chunk, (size_t)r) == -1))
+		*over = 1;
 	return r;
 }
 

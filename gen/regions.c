@@ -42,27 +42,34 @@
 /* The statement cfngen owns in a bucket policy, replaced on each grant. */
 #define REGIONS_POLICY_SID	"CfngenStackSetRead"
 
-/* Replaces each placeholder; the values may be NULL (left as written). */
+/*
+ * Replaces each placeholder; the values may be NULL (left as written).
+ * NULL only if the result would not fit in memory.
+ */
 static char *
 pattern_fill(const char *pattern, const char *region, const char *account)
 {
 	struct buf	 b;
 	const char	*p = pattern;
+	int		 rc;
 
-	buf_init(&b, 0);
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
 	while (*p != '\0') {
 		if (region != NULL && strncmp(p, PH_REGION,
 		    strlen(PH_REGION)) == 0) {
-			buf_adds(&b, region);
+			rc = buf_adds(&b, region);
 			p += strlen(PH_REGION);
 		} else if (account != NULL && strncmp(p, PH_ACCOUNT,
 		    strlen(PH_ACCOUNT)) == 0) {
-			buf_adds(&b, account);
+			rc = buf_adds(&b, account);
 			p += strlen(PH_ACCOUNT);
 		} else
-			buf_addc(&b, *p++);
+			rc = buf_addc(&b, *p++);
+		if (rc == -1) {
+			buf_free(&b);
+			return NULL;
+		}
 	}
-	buf_addc(&b, '\0');
 	return buf_steal(&b);
 }
 
@@ -87,7 +94,7 @@ regions_pattern_problem(const char *pattern)
 		    "region needs its own (use --bucket for a single one)";
 	/* One of the longest region names, and an account. */
 	name = pattern_fill(pattern, "ap-southeast-2", "123456789012");
-	bad = valid_bucket_name(name) == -1;
+	bad = name == NULL || valid_bucket_name(name) == -1;
 	free(name);
 	if (bad)
 		return "does not give a valid S3 bucket name (3-63 lowercase "
@@ -347,18 +354,24 @@ failed_regions(const struct pool *p, size_t *n, enum phase step)
 {
 	struct buf	 b;
 	size_t		 i;
-	int		 done;
+	int		 done, listed = 1;
 
-	buf_init(&b, 0);
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
 	*n = 0;
 	for (i = 0; i < p->njobs; i++) {
 		done = step == PHASE_DEPLOY ? p->jobs[i].deployed :
 		    p->jobs[i].uploaded;
-		if (!done)
-			buf_addf(&b, "%s%s", (*n)++ ? ", " : "",
-			    p->jobs[i].region);
+		if (done)
+			continue;
+		if (buf_addf(&b, "%s%s", *n > 0 ? ", " : "",
+		    p->jobs[i].region) == -1)
+			listed = 0;
+		(*n)++;
 	}
-	buf_addc(&b, '\0');
+	if (!listed) {
+		buf_free(&b);
+		return xstrdup("too many to list");
+	}
 	return buf_steal(&b);
 }
 
@@ -538,7 +551,6 @@ grant_apply(const struct options *o, const struct session *ss,
 	doc_map_set(pol, "Statement", merged);
 	if (json_emit(pol, &text) == -1)
 		goto out;
-	buf_addc(&text, '\0');
 	if (s3_put_bucket_policy(s3, bucket, ss->account, text.data) == -1)
 		goto out;
 	log_info("%s: s3://%s: the bucket policy lets the stack instances "
@@ -575,7 +587,6 @@ grant_read(const struct options *o, const struct session *ss)
 		else if (o->grant_org_read)
 			rc = grant_apply(o, ss, o->regions[i], bucket, pol);
 		else {
-			buf_addc(&text, '\0');
 			log_info("%s: the stack instances in other accounts read "
 			    "the artifacts from s3://%s; this bucket policy "
 			    "statement lets them (--grant-org-read merges it "

@@ -30,7 +30,9 @@ struct options;
 const char	*regions_pattern_problem(const char *pattern);
 /*
  * The bucket name of pattern for region and account (account may be NULL
- * when the pattern has no {account}). Caller frees.
+ * when the pattern has no {account}). Caller frees. NULL only if it would
+ * not fit in memory, which cannot be for a pattern that
+ * regions_pattern_problem() accepts and a valid region.
  */
 char		*regions_pattern_expand(const char *pattern, const char *region,
 		    const char *account);

@@ -135,8 +135,10 @@ bucket_region(const struct s3 *s, const char *bucket)
 /*
  * A call about object o: method, signed payload digest, and where it goes
  * (path-style for a custom endpoint or a dotted bucket, else virtual-hosted).
+ * -1 (reported) if the path does not fit in memory; c is for call_free()
+ * either way.
  */
-static void
+static int
 object_call(struct call *c, struct s3 *s, const struct s3_object *o,
     const char *what, enum http_method method, const char *payload_sha256)
 {
@@ -144,6 +146,7 @@ object_call(struct call *c, struct s3 *s, const struct s3_object *o,
 	const char	*bucket = o->bucket;
 	char		*origin, *prefix;
 	struct buf	 path;
+	int		 rc;
 
 	memset(c, 0, sizeof(*c));
 	c->s3 = s;
@@ -156,27 +159,33 @@ object_call(struct call *c, struct s3 *s, const struct s3_object *o,
 	if (c->owner != NULL)
 		c->extra[c->nextra++] = (struct sigv4_header){
 		    "x-amz-expected-bucket-owner", c->owner };
-	buf_init(&path, 0);
+	buf_init(&path, 0);	/* no cap: these adds cannot fail */
 	if (ep != NULL) {
 		split_endpoint(ep, &origin, &c->host, &prefix);
-		buf_addf(&path, "%s/%s/", prefix, bucket);
+		rc = buf_addf(&path, "%s/%s/", prefix, bucket);
 		free(prefix);
 	} else if (strchr(bucket, '.') != NULL) {
 		/* dots break the wildcard certificate of virtual hosts */
 		c->host = xasprintf("s3.%s.%s", c->region, domain(c->region));
 		origin = xasprintf("https://%s", c->host);
-		buf_addf(&path, "/%s/", bucket);
+		rc = buf_addf(&path, "/%s/", bucket);
 	} else {
 		c->host = xasprintf("%s.s3.%s.%s", bucket, c->region,
 		    domain(c->region));
 		origin = xasprintf("https://%s", c->host);
-		buf_addc(&path, '/');
+		rc = buf_addc(&path, '/');
 	}
-	sigv4_uri_encode(&path, o->key, strlen(o->key), 1);
-	c->path = buf_steal(&path);
-	c->url = xasprintf("%s%s", origin, c->path);
+	if (rc == -1 || sigv4_uri_encode(&path, o->key, strlen(o->key),
+	    1) == -1) {
+		log_error("%s: %s", what, strerror(errno));
+		rc = -1;
+	} else {
+		c->path = buf_steal(&path);
+		c->url = xasprintf("%s%s", origin, c->path);
+	}
 	free(origin);
 	buf_free(&path);
+	return rc;
 }
 
 /* Signs the request for this attempt (http_prepare_fn). */
@@ -511,9 +520,11 @@ head(struct s3 *s, const struct s3_object *o, const char *what,
 	char			*end;
 
 	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
 	free(f->sha256_b64);
 	memset(f, 0, sizeof(*f));
-	object_call(&c, s, o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	if (object_call(&c, s, o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256) == -1)
+		goto out;
 	/* Without it S3 does not say which checksum the object has. */
 	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-mode",
 	    "ENABLED" };
@@ -580,10 +591,12 @@ put(struct s3 *s, const struct s3_object *o, const char *what, int fd,
 	struct aws_error	 e;
 	const char		*sum;
 	enum put_outcome	 r = PUT_ERROR;
-	char			*label;
+	char			*label = NULL;
 
 	memset(&req, 0, sizeof(req));
-	object_call(&c, s, o, what, HTTP_PUT, o->sha256_hex);
+	memset(&resp, 0, sizeof(resp));
+	if (object_call(&c, s, o, what, HTTP_PUT, o->sha256_hex) == -1)
+		goto out;
 	c.extra[c.nextra++] = (struct sigv4_header){ "x-amz-checksum-sha256",
 	    o->sha256_b64 };
 	/* As the SDKs send it: S3 then keeps the checksum for HEAD to show. */
@@ -721,7 +734,9 @@ s3_check_bucket(struct s3 *s, const char *bucket, const char *owner,
 	o.key = "";
 	what = xasprintf("s3://%s", bucket);
 	memset(&req, 0, sizeof(req));
-	object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	memset(&resp, 0, sizeof(resp));
+	if (object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256) == -1)
+		goto out;
 	if (owner != NULL)
 		c.extra[c.nextra++] = (struct sigv4_header){
 		    "x-amz-expected-bucket-owner", owner };
@@ -754,8 +769,11 @@ out:
 	return rc;
 }
 
-/* A ?policy call on bucket (GetBucketPolicy, PutBucketPolicy). */
-static void
+/*
+ * A ?policy call on bucket (GetBucketPolicy, PutBucketPolicy); returns as
+ * object_call() does.
+ */
+static int
 policy_call(struct call *c, struct s3 *s, const char *bucket,
     const char *owner, const char *what, enum http_method m,
     const char *payload_sha256)
@@ -766,7 +784,8 @@ policy_call(struct call *c, struct s3 *s, const char *bucket,
 	memset(&o, 0, sizeof(o));
 	o.bucket = bucket;
 	o.key = "";
-	object_call(c, s, &o, what, m, payload_sha256);
+	if (object_call(c, s, &o, what, m, payload_sha256) == -1)
+		return -1;
 	c->query = "policy";
 	url = xasprintf("%s?policy", c->url);
 	free(c->url);
@@ -774,6 +793,7 @@ policy_call(struct call *c, struct s3 *s, const char *bucket,
 	if (owner != NULL)
 		c->extra[c->nextra++] = (struct sigv4_header){
 		    "x-amz-expected-bucket-owner", owner };
+	return 0;
 }
 
 int
@@ -790,7 +810,10 @@ s3_get_bucket_policy(struct s3 *s, const char *bucket, const char *owner,
 	*policy = NULL;
 	what = xasprintf("s3://%s (GetBucketPolicy)", bucket);
 	memset(&req, 0, sizeof(req));
-	policy_call(&c, s, bucket, owner, what, HTTP_GET, SIGV4_EMPTY_SHA256);
+	memset(&resp, 0, sizeof(resp));
+	if (policy_call(&c, s, bucket, owner, what, HTTP_GET,
+	    SIGV4_EMPTY_SHA256) == -1)
+		goto out;
 	if (perform(&c, &req, &resp) == -1)
 		goto out;
 	aws_error_read(&resp, &e);
@@ -825,7 +848,9 @@ s3_put_bucket_policy(struct s3 *s, const char *bucket, const char *owner,
 	hex_encode(md, sizeof(md), sha);
 	what = xasprintf("s3://%s (PutBucketPolicy)", bucket);
 	memset(&req, 0, sizeof(req));
-	policy_call(&c, s, bucket, owner, what, HTTP_PUT, sha);
+	memset(&resp, 0, sizeof(resp));
+	if (policy_call(&c, s, bucket, owner, what, HTTP_PUT, sha) == -1)
+		goto out;
 	c.extra[c.nextra++] = (struct sigv4_header){ "Content-Type",
 	    "application/json" };
 	req.body = policy;
@@ -856,10 +881,12 @@ s3_bucket_exists(struct s3 *s, const char *bucket, const char *owner)
 
 	memset(&o, 0, sizeof(o));
 	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
 	o.bucket = bucket;
 	o.key = "";
 	what = xasprintf("s3://%s", bucket);
-	object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256);
+	if (object_call(&c, s, &o, what, HTTP_HEAD, SIGV4_EMPTY_SHA256) == -1)
+		goto out;
 	/* HeadBucket: "HEAD /bucket" path-style, not the key "" under it */
 	n = strlen(c.path);
 	if (n > 1 && c.path[n - 1] == '/' && strcmp(c.path, "/") != 0) {

@@ -21,9 +21,9 @@
 #define TEXT_MAX	(1 << 20)
 
 struct canon_header {
-	char	*name;		/* lowercased */
-	char	*value;		/* trimmed, inner runs of blanks as one space */
-	size_t	 order;		/* position in the request */
+	char		*name;		/* lowercased */
+	const char	*value;		/* as the caller gave it */
+	size_t		 order;		/* position in the request */
 };
 
 struct query_param {
@@ -223,13 +223,12 @@ valid_header_name(const char *s)
 	return 1;
 }
 
-static char *
-canonical_value(const char *v)
+/* Appends v trimmed, inner runs of blanks as one space; -1 past the cap. */
+static int
+canonical_value(struct buf *b, const char *v)
 {
-	struct buf	b;
-	int		blank = 0;
+	int	blank = 0;
 
-	buf_init(&b, 0);	/* no cap: these adds cannot fail */
 	while (*v == ' ' || *v == '\t')
 		v++;
 	for (; *v != '\0'; v++) {
@@ -237,12 +236,11 @@ canonical_value(const char *v)
 			blank = 1;
 			continue;
 		}
-		if (blank)
-			buf_addc(&b, ' ');
+		if ((blank && buf_addc(b, ' ') == -1) || buf_addc(b, *v) == -1)
+			return -1;
 		blank = 0;
-		buf_addc(&b, *v);
 	}
-	return buf_steal(&b);
+	return 0;
 }
 
 /* Names must be tokens and values free of control characters. */
@@ -284,7 +282,7 @@ canonical_headers(struct buf *b, struct buf *signed_list,
 		for (j = 0; c[i].name[j] != '\0'; j++)
 			if (c[i].name[j] >= 'A' && c[i].name[j] <= 'Z')
 				c[i].name[j] += 'a' - 'A';
-		c[i].value = canonical_value(h[i].value ? h[i].value : "");
+		c[i].value = h[i].value ? h[i].value : "";
 		c[i].order = i;
 	}
 	qsort(c, nh, sizeof(*c), header_cmp);
@@ -292,21 +290,23 @@ canonical_headers(struct buf *b, struct buf *signed_list,
 		if (i > 0 && strcmp(c[i].name, c[i - 1].name) == 0) {
 			/* a repeated header: values joined in request order */
 			b->len--;
-			if (buf_addf(b, ",%s\n", c[i].value) == -1)
+			if (buf_addc(b, ',') == -1 ||
+			    canonical_value(b, c[i].value) == -1 ||
+			    buf_addc(b, '\n') == -1)
 				goto out;
 			continue;
 		}
-		if (buf_addf(b, "%s:%s\n", c[i].name, c[i].value) == -1 ||
+		if (buf_addf(b, "%s:", c[i].name) == -1 ||
+		    canonical_value(b, c[i].value) == -1 ||
+		    buf_addc(b, '\n') == -1 ||
 		    (signed_list->len > 0 && buf_addc(signed_list, ';') == -1) ||
 		    buf_adds(signed_list, c[i].name) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	for (i = 0; i < nh; i++) {
+	for (i = 0; i < nh; i++)
 		free(c[i].name);
-		free(c[i].value);
-	}
 	free(c);
 	return rc;
 }
@@ -401,7 +401,7 @@ sigv4_sign(const struct sigv4_request *req, const struct sigv4_scope *scope,
 	rc = 0;
 	goto out;
 overflow:
-	log_error("signing: request larger than %d bytes", TEXT_MAX);
+	log_error("signing: canonical request longer than %d bytes", TEXT_MAX);
 out:
 	buf_free(&cr);
 	buf_free(&sh);

@@ -85,7 +85,7 @@ int	 sigv4_amz_date(time_t, char out[SIGV4_DATE_LEN]);
  * -1 when b's cap is reached.
  */
 int	 sigv4_uri_encode(struct buf *b, const char *s, size_t n,
-	    int keep_slash);
+	    int keep_slash) WARN_UNUSED;
 
 /*
  * Signing one AWS API call before each of its attempts, the same way for

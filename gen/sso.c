@@ -273,25 +273,22 @@ write_token(const struct sso_profile *sp, const struct sso_token *t)
 	int		e;
 
 	aws_format_time(t->expires_at, exp);
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"startUrl\": ");
-	aws_json_quote(&b, sp->start_url);
-	buf_adds(&b, ", \"region\": ");
-	aws_json_quote(&b, sp->region);
-	buf_adds(&b, ", \"accessToken\": ");
-	aws_json_quote(&b, t->access_token);
-	buf_addf(&b, ", \"expiresAt\": \"%s\", \"clientId\": ", exp);
-	aws_json_quote(&b, t->client_id);
-	buf_adds(&b, ", \"clientSecret\": ");
-	aws_json_quote(&b, t->client_secret);
 	aws_format_time(t->registration_expires_at, reg);
-	buf_addf(&b, ", \"registrationExpiresAt\": \"%s\"", reg);
-	if (t->refresh_token != NULL) {
-		buf_adds(&b, ", \"refreshToken\": ");
-		aws_json_quote(&b, t->refresh_token);
-	}
-	buf_adds(&b, "}");
-	if ((e = outfile_put_quiet(sp->path, b.data, b.len, 0600)) != 0)
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
+	if (buf_addc(&b, '{') == -1 ||
+	    aws_json_member(&b, "", "startUrl", sp->start_url) == -1 ||
+	    aws_json_member(&b, ", ", "region", sp->region) == -1 ||
+	    aws_json_member(&b, ", ", "accessToken", t->access_token) == -1 ||
+	    aws_json_member(&b, ", ", "expiresAt", exp) == -1 ||
+	    aws_json_member(&b, ", ", "clientId", t->client_id) == -1 ||
+	    aws_json_member(&b, ", ", "clientSecret", t->client_secret) == -1 ||
+	    aws_json_member(&b, ", ", "registrationExpiresAt", reg) == -1 ||
+	    (t->refresh_token != NULL && aws_json_member(&b, ", ",
+	    "refreshToken", t->refresh_token) == -1) ||
+	    buf_addc(&b, '}') == -1)
+		log_warn("%s: %s; the refreshed SSO token is not saved",
+		    sp->path, strerror(errno));
+	else if ((e = outfile_put_quiet(sp->path, b.data, b.len, 0600)) != 0)
 		log_warn("%s: %s; the refreshed SSO token is not saved",
 		    sp->path, strerror(e));
 	else
@@ -330,18 +327,23 @@ refresh(const struct aws_config *c, struct http *h,
 		    "refreshed", sp->path);
 		return -1;
 	}
+	memset(&resp, 0, sizeof(resp));
 	url = ep != NULL ? xasprintf("%s/token", ep) :
 	    xasprintf("https://oidc.%s.amazonaws.com/token", sp->region);
 	what = xasprintf("SSO-OIDC CreateToken (%s, profile %s)",
 	    sp->session != NULL ? "sso-session" : "start URL", sp->profile);
-	buf_init(&body, 0);
-	buf_adds(&body, "{\"clientId\": ");
-	aws_json_quote(&body, t->client_id);
-	buf_adds(&body, ", \"clientSecret\": ");
-	aws_json_quote(&body, t->client_secret);
-	buf_adds(&body, ", \"grantType\": \"refresh_token\", \"refreshToken\": ");
-	aws_json_quote(&body, t->refresh_token);
-	buf_adds(&body, "}");
+	buf_init(&body, 0);	/* no cap: these adds cannot fail */
+	if (buf_addc(&body, '{') == -1 ||
+	    aws_json_member(&body, "", "clientId", t->client_id) == -1 ||
+	    aws_json_member(&body, ", ", "clientSecret",
+	    t->client_secret) == -1 ||
+	    aws_json_member(&body, ", ", "grantType", "refresh_token") == -1 ||
+	    aws_json_member(&body, ", ", "refreshToken",
+	    t->refresh_token) == -1 ||
+	    buf_addc(&body, '}') == -1) {
+		log_verbose("%s: %s; not refreshed", what, strerror(errno));
+		goto out;
+	}
 	memset(&req, 0, sizeof(req));
 	req.method = HTTP_POST;
 	req.url = url;
@@ -461,15 +463,15 @@ sso_credentials(const struct aws_config *c, struct http *h,
 	what = xasprintf("SSO GetRoleCredentials (%s)", source);
 	if ((token = access_token(c, h, &sp)) == NULL)
 		goto out;
-	if (ep != NULL)
-		buf_adds(&url, ep);
-	else
-		buf_addf(&url, "https://portal.sso.%s.amazonaws.com",
-		    sp.region);
-	buf_adds(&url, "/federation/credentials?account_id=");
-	sigv4_uri_encode(&url, sp.account, strlen(sp.account), 0);
-	buf_adds(&url, "&role_name=");
-	sigv4_uri_encode(&url, sp.role, strlen(sp.role), 0);
+	if ((ep != NULL ? buf_adds(&url, ep) : buf_addf(&url,
+	    "https://portal.sso.%s.amazonaws.com", sp.region)) == -1 ||
+	    buf_adds(&url, "/federation/credentials?account_id=") == -1 ||
+	    sigv4_uri_encode(&url, sp.account, strlen(sp.account), 0) == -1 ||
+	    buf_adds(&url, "&role_name=") == -1 ||
+	    sigv4_uri_encode(&url, sp.role, strlen(sp.role), 0) == -1) {
+		log_error("%s: %s", what, strerror(errno));
+		goto out;
+	}
 	hd.value = token;
 	memset(&req, 0, sizeof(req));
 	req.method = HTTP_GET;

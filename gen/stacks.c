@@ -384,7 +384,10 @@ renamed_str(const char *s)
 	return doc_str(n ? n : s);
 }
 
-/* The ${Name} and ${Name.Attr} references of an Fn::Sub string, renamed. */
+/*
+ * The ${Name} and ${Name.Attr} references of an Fn::Sub string, renamed;
+ * NULL if the string does not fit in memory.
+ */
 static struct doc *
 renamed_sub(const char *s)
 {
@@ -392,26 +395,27 @@ renamed_sub(const char *s)
 	const char	*p = s, *open, *close, *dot, *n;
 	struct doc	*d;
 	char		*name;
+	int		 rc = 0;
 
-	buf_init(&b, 0);
-	while ((open = strstr(p, "${")) != NULL &&
+	buf_init(&b, 0);	/* no cap: these adds cannot fail */
+	while (rc == 0 && (open = strstr(p, "${")) != NULL &&
 	    (close = strchr(open, '}')) != NULL) {
-		buf_add(&b, p, (size_t)(open - p) + 2);
+		rc = buf_add(&b, p, (size_t)(open - p) + 2);
 		p = open + 2;
-		if (*p != '!') {	/* ${!Literal} is text */
+		if (rc == 0 && *p != '!') {	/* ${!Literal} is text */
 			dot = memchr(p, '.', (size_t)(close - p));
 			name = xstrndup(p, (size_t)((dot ? dot : close) - p));
 			if ((n = cdk_id(name)) != NULL) {
-				buf_adds(&b, n);
+				rc = buf_adds(&b, n);
 				p += strlen(name);
 			}
 			free(name);
 		}
-		buf_add(&b, p, (size_t)(close - p) + 1);
+		if (rc == 0)
+			rc = buf_add(&b, p, (size_t)(close - p) + 1);
 		p = close + 1;
 	}
-	buf_adds(&b, p);
-	d = doc_str(b.data);
+	d = rc == 0 && buf_adds(&b, p) == 0 ? doc_str(b.data) : NULL;
 	buf_free(&b);
 	return d;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -145,8 +147,10 @@ sts_call(const struct aws_config *cfg, const struct aws_credentials *signer,
 	if (http_do(h, &req, &resp) == -1)
 		goto out;
 	if (resp.status == 200) {
-		buf_add(out, resp.body.data, resp.body.len);
-		rc = 0;
+		if (buf_add(out, resp.body.data, resp.body.len) == -1)
+			log_error("%s: %s", what, strerror(errno));
+		else
+			rc = 0;
 		goto out;
 	}
 	x = xml_parse(resp.body.data, resp.body.len, NULL, NULL);
@@ -303,12 +307,14 @@ out:
 	return rc;
 }
 
-/* Appends &name=value, the value form-encoded. */
-static void
+/* Appends &name=value, the value form-encoded; -1 past b's cap. */
+static int
 form_add(struct buf *b, const char *name, const char *value)
 {
-	buf_addf(b, "&%s=", name);
-	sigv4_uri_encode(b, value, strlen(value), 0);
+	if (buf_addf(b, "&%s=", name) == -1 ||
+	    sigv4_uri_encode(b, value, strlen(value), 0) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -319,32 +325,32 @@ sts_assume_role(const struct aws_config *cfg,
 	const char	*action = rq->web_identity_token != NULL ?
 	    "AssumeRoleWithWebIdentity" : "AssumeRole";
 	struct buf	 body, reply;
-	char		*what, *dur;
+	char		*what, dur[24];
 	int		 rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	what = source != NULL ? xasprintf("STS %s (%s, signed with "
 	    "credentials from %s)", action, rq->what, source->source) :
 	    xasprintf("STS %s (%s)", action, rq->what);
-	buf_init(&body, 0);
-	buf_addf(&body, "Action=%s&Version=" STS_VERSION, action);
-	form_add(&body, "RoleArn", rq->role_arn);
-	form_add(&body, "RoleSessionName", rq->session_name);
-	if (rq->external_id != NULL)
-		form_add(&body, "ExternalId", rq->external_id);
-	if (rq->serial_number != NULL)
-		form_add(&body, "SerialNumber", rq->serial_number);
-	if (rq->token_code != NULL)
-		form_add(&body, "TokenCode", rq->token_code);
-	if (rq->duration_seconds > 0) {
-		dur = xasprintf("%ld", rq->duration_seconds);
-		form_add(&body, "DurationSeconds", dur);
-		free(dur);
-	}
-	if (rq->web_identity_token != NULL)
-		form_add(&body, "WebIdentityToken", rq->web_identity_token);
-	if (sts_call(cfg, source, h, body.data, what, rq->web_identity_token,
-	    &reply) == 0) {
+	buf_init(&body, 0);	/* no cap: these adds cannot fail */
+	buf_init(&reply, 0);
+	snprintf(dur, sizeof(dur), "%ld", rq->duration_seconds);
+	if (buf_addf(&body, "Action=%s&Version=" STS_VERSION, action) == -1 ||
+	    form_add(&body, "RoleArn", rq->role_arn) == -1 ||
+	    form_add(&body, "RoleSessionName", rq->session_name) == -1 ||
+	    (rq->external_id != NULL &&
+	    form_add(&body, "ExternalId", rq->external_id) == -1) ||
+	    (rq->serial_number != NULL &&
+	    form_add(&body, "SerialNumber", rq->serial_number) == -1) ||
+	    (rq->token_code != NULL &&
+	    form_add(&body, "TokenCode", rq->token_code) == -1) ||
+	    (rq->duration_seconds > 0 &&
+	    form_add(&body, "DurationSeconds", dur) == -1) ||
+	    (rq->web_identity_token != NULL && form_add(&body,
+	    "WebIdentityToken", rq->web_identity_token) == -1))
+		log_error("%s: %s", what, strerror(errno));
+	else if (sts_call(cfg, source, h, body.data, what,
+	    rq->web_identity_token, &reply) == 0) {
 		rc = sts_parse_role_reply(reply.data, reply.len, action, what,
 		    rq->what, out);
 		explicit_bzero(reply.data, reply.len);

@@ -126,7 +126,7 @@ misc(struct parser *ps)
 	}
 }
 
-static void
+static int
 put_utf8(struct buf *b, unsigned long c)
 {
 	unsigned char	u[4];
@@ -151,7 +151,7 @@ put_utf8(struct buf *b, unsigned long c)
 		u[3] = (unsigned char)(0x80 | (c & 0x3f));
 		n = 4;
 	}
-	buf_add(b, u, n);
+	return buf_add(b, u, n);
 }
 
 /* "&...;" at p, decoded into b (NULL: only checked). */
@@ -171,8 +171,8 @@ entity(struct parser *ps, struct buf *b)
 
 	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
 		if (at(ps, named[i].name)) {
-			if (b != NULL)
-				buf_addc(b, named[i].c);
+			if (b != NULL && buf_addc(b, named[i].c) == -1)
+				return fail(ps, "text too long");
 			ps->p += strlen(named[i].name);
 			return 0;
 		}
@@ -201,8 +201,8 @@ entity(struct parser *ps, struct buf *b)
 	    (c >= 0xd800 && c <= 0xdfff))
 		return fail(ps, "bad character reference");
 	ps->p++;
-	if (b != NULL)
-		put_utf8(b, c);
+	if (b != NULL && put_utf8(b, c) == -1)
+		return fail(ps, "text too long");
 	return 0;
 }
 
@@ -334,7 +334,8 @@ content(struct parser *ps, int root)
 
 			if (skip_past(ps, "]]>", "unterminated CDATA") == -1)
 				return -1;
-			buf_add(text, s, (size_t)(ps->p - 3 - s));
+			if (buf_add(text, s, (size_t)(ps->p - 3 - s)) == -1)
+				return fail(ps, "text too long");
 		} else if (at(ps, "<?")) {
 			if (skip_past(ps, "?>", "unterminated processing "
 			    "instruction") == -1)
@@ -356,7 +357,8 @@ content(struct parser *ps, int root)
 
 			while (ps->p < ps->end && *ps->p != '<' && *ps->p != '&')
 				ps->p++;
-			buf_add(text, s, (size_t)(ps->p - s));
+			if (buf_add(text, s, (size_t)(ps->p - s)) == -1)
+				return fail(ps, "text too long");
 		}
 	}
 	return 0;

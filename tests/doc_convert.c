@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,7 +34,8 @@ main(int argc, char *argv[])
 	buf_init(&in, 0);
 	buf_init(&out, 0);
 	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		buf_add(&in, chunk, (size_t)n);
+		if (buf_add(&in, chunk, (size_t)n) == -1)
+			abort();
 	if (n == 0 && (d = json_parse(in.data, in.len, "stdin")) != NULL) {
 		if ((strcmp(argv[1], "yaml") == 0 ? yamlio_emit(d, NULL, &out) :
 		    json_emit(d, &out)) == 0 &&

@@ -263,9 +263,9 @@ test_split(void)
 
 		buf_init(&b, 0);
 		for (j = 0; v != NULL && v[j] != NULL; j++) {
-			if (j > 0)
-				buf_addc(&b, '|');
-			buf_adds(&b, v[j]);
+			if ((j > 0 && buf_addc(&b, '|') == -1) ||
+			    buf_adds(&b, v[j]) == -1)
+				abort();
 			free(v[j]);
 		}
 		free(v);

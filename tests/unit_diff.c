@@ -76,14 +76,14 @@ main(void)
 	/* Too big for the table: the middle is removed and added whole. */
 	buf_init(&a, 0);
 	buf_init(&b, 0);
-	buf_adds(&a, "head\n");
-	buf_adds(&b, "head\n");
-	for (i = 0; i < 3000; i++) {
-		buf_addf(&a, "a%d\n", i);
-		buf_addf(&b, "b%d\n", i);
-	}
-	buf_adds(&a, "tail\n");
-	buf_adds(&b, "tail\n");
+	if (buf_adds(&a, "head\n") == -1 || buf_adds(&b, "head\n") == -1)
+		abort();
+	for (i = 0; i < 3000; i++)
+		if (buf_addf(&a, "a%d\n", i) == -1 ||
+		    buf_addf(&b, "b%d\n", i) == -1)
+			abort();
+	if (buf_adds(&a, "tail\n") == -1 || buf_adds(&b, "tail\n") == -1)
+		abort();
 	got = diff(a.data, b.data, &rc);
 	ok(rc == 1 && strstr(got, "@@ -1,3002 +1,3002 @@\n head\n-a0\n") != NULL,
 	    "large middle: one hunk from the head");

@@ -99,10 +99,9 @@ strangers(const char *text)
 	while ((p = strstr(p, "--")) != NULL) {
 		p += 2;
 		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
-		if (n > 0 && !in_table(p, n)) {
-			(void)buf_add(&b, p, n);
-			(void)buf_addc(&b, ' ');
-		}
+		if (n > 0 && !in_table(p, n) && (buf_add(&b, p, n) == -1 ||
+		    buf_addc(&b, ' ') == -1))
+			abort();
 		p += n;
 	}
 	return steal(&b);

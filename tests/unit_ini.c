@@ -28,7 +28,8 @@ take_stderr(void)
 	buf_init(&b, 0);
 	rewind(errf);
 	while ((n = fread(chunk, 1, sizeof(chunk), errf)) > 0)
-		buf_add(&b, chunk, n);
+		if (buf_add(&b, chunk, n) == -1)
+			abort();
 	rewind(errf);
 	if (ftruncate(fileno(errf), 0) == -1)
 		perror("ftruncate");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "digest.h"
@@ -110,8 +111,9 @@ test_s3_examples(void)
 
 		/* What s3.c does: encode the key, hash the body, add the headers. */
 		buf_init(&path, 0);
-		buf_addc(&path, '/');
-		sigv4_uri_encode(&path, e->key, strlen(e->key), 1);
+		if (buf_addc(&path, '/') == -1 ||
+		    sigv4_uri_encode(&path, e->key, strlen(e->key), 1) == -1)
+			abort();
 		sha256_buf(e->payload, strlen(e->payload), md);
 		hex_encode(md, sizeof(md), sha);
 		sigv4_amz_date(S3_WHEN, date);
@@ -163,12 +165,14 @@ test_uri_encode(void)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct buf	b;
 		char		*what;
+		int		 rc;
 
 		buf_init(&b, 0);
-		sigv4_uri_encode(&b, t[i].in, strlen(t[i].in), t[i].keep_slash);
 		what = xasprintf("uri_encode(\"%s\", %d)", t[i].in,
 		    t[i].keep_slash);
-		is_str(b.data, t[i].want, what);
+		rc = sigv4_uri_encode(&b, t[i].in, strlen(t[i].in),
+		    t[i].keep_slash);
+		is_str(rc == 0 ? b.data : "(failed)", t[i].want, what);
 		free(what);
 		buf_free(&b);
 	}
@@ -208,6 +212,89 @@ test_bound(void)
 	    "a header value with CR LF is refused");
 }
 
+/* sigv4_sign(), its messages on stderr returned in *err (caller frees). */
+static int
+sign_capturing(const struct sigv4_request *req,
+    const struct sigv4_scope *scope, const struct sigv4_key *key,
+    struct sigv4_result *res, char **err)
+{
+	FILE	*f;
+	long	 n;
+	int	 saved, rc;
+
+	fflush(stderr);
+	if ((f = tmpfile()) == NULL || (saved = dup(2)) == -1 ||
+	    dup2(fileno(f), 2) == -1)
+		abort();
+	rc = sigv4_sign(req, scope, key, res);
+	fflush(stderr);
+	if (dup2(saved, 2) == -1 || (n = ftell(f)) < 0)
+		abort();
+	close(saved);
+	*err = xcalloc(1, (size_t)n + 1);
+	rewind(f);
+	if (fread(*err, 1, (size_t)n, f) != (size_t)n)
+		abort();
+	fclose(f);
+	(*err)[strcspn(*err, "\n")] = '\0';	/* the first line */
+	return rc;
+}
+
+/*
+ * The canonical request has a cap (1 MiB): a header value that takes it
+ * past is an error that says so, never a request signed short.
+ */
+static void
+test_too_long(void)
+{
+	const struct sigv4_scope	scope = { "us-east-1", "sts", S3_WHEN };
+	const struct sigv4_key		key = { S3_KEY_ID, S3_SECRET };
+	struct sigv4_header		h[3] = {
+		{ "host", "sts.amazonaws.com" }, { "x-amz-date",
+		"20130524T000000Z" }, { "x-long", NULL } };
+	struct sigv4_header		h2[4];
+	struct sigv4_request		req = { "POST", "/", NULL, h, 3,
+	    SIGV4_EMPTY_SHA256 };
+	struct sigv4_result		res;
+	const size_t			cap = 1 << 20;
+	char				*v, *err;
+	int				rc;
+
+	v = xmalloc(cap + 1);
+	memset(v, 'v', cap);
+	v[cap] = '\0';
+	h[2].value = v;
+	rc = sign_capturing(&req, &scope, &key, &res, &err);
+	ok(rc == -1 && strstr(err, "signing: canonical request longer than "
+	    "1048576 bytes") != NULL, "a 1 MiB header value is refused: %s",
+	    err);
+	ok(strstr(err, "vvvv") == NULL && strstr(err, S3_SECRET) == NULL,
+	    "the message shows neither the value nor the secret");
+	free(err);
+
+	/* a value that leaves room for the rest still signs */
+	v[cap - 300] = '\0';
+	rc = sign_capturing(&req, &scope, &key, &res, &err);
+	ok(rc == 0 && *err == '\0' && strlen(res.canonical_request) <= cap &&
+	    strstr(res.canonical_request, v) != NULL,
+	    "a value 300 bytes under the cap signs, whole");
+	sigv4_result_free(&res);
+	free(err);
+
+	/* a repeated header: its values, joined, go past the cap */
+	v[cap / 2] = '\0';
+	h2[0] = h[0];
+	h2[1] = h[1];
+	h2[2] = h2[3] = (struct sigv4_header){ "x-long", v };
+	req.headers = h2;
+	req.nheaders = 4;
+	rc = sign_capturing(&req, &scope, &key, &res, &err);
+	ok(rc == -1 && strstr(err, "canonical request longer than") != NULL,
+	    "two values of 512 kB under one name are refused: %s", err);
+	free(err);
+	free(v);
+}
+
 /* --- the general test suite --- */
 
 struct suite_case {
@@ -221,14 +308,17 @@ static char *
 unescape(const char *s)
 {
 	struct buf	b;
+	int		c;
 
 	buf_init(&b, 0);
 	for (; *s != '\0'; s++) {
 		if (*s == '\\' && s[1] != '\0') {
 			s++;
-			buf_addc(&b, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
+			c = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
 		} else
-			buf_addc(&b, *s);
+			c = *s;
+		if (buf_addc(&b, c) == -1)
+			abort();
 	}
 	return buf_steal(&b);
 }
@@ -371,6 +461,7 @@ main(int argc, char *argv[])
 	test_s3_examples();
 	test_uri_encode();
 	test_bound();
+	test_too_long();
 	if (argc > 1)
 		test_suite(argv[1]);
 	return tap_end();

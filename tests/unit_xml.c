@@ -168,17 +168,22 @@ test_bad(void)
 
 	buf_init(&deep, 0);
 	for (i = 0; i < 100; i++)
-		buf_adds(&deep, "<a>");
+		if (buf_adds(&deep, "<a>") == -1)
+			abort();
 	for (i = 0; i < 100; i++)
-		buf_adds(&deep, "</a>");
+		if (buf_adds(&deep, "</a>") == -1)
+			abort();
 	x = xml_parse(deep.data, deep.len, &why, &line);
 	ok(x == NULL && strcmp(why, "elements nested too deeply") == 0,
 	    "100 levels of nesting are refused");
 	buf_reset(&deep);
-	buf_adds(&deep, "<a>");
+	if (buf_adds(&deep, "<a>") == -1)
+		abort();
 	for (i = 0; i < 20000; i++)
-		buf_adds(&deep, "<b/>");
-	buf_adds(&deep, "</a>");
+		if (buf_adds(&deep, "<b/>") == -1)
+			abort();
+	if (buf_adds(&deep, "</a>") == -1)
+		abort();
 	x = xml_parse(deep.data, deep.len, &why, &line);
 	ok(x == NULL && strcmp(why, "too many elements") == 0,
 	    "20000 elements are refused");

@@ -322,8 +322,9 @@ random_string(void)
 
 	buf_init(&b, 0);
 	for (i = 0; i < n; i++)
-		buf_adds(&b, pieces[rnd() % (sizeof(pieces) /
-		    sizeof(pieces[0]))]);
+		if (buf_adds(&b, pieces[rnd() % (sizeof(pieces) /
+		    sizeof(pieces[0]))]) == -1)
+			abort();
 	text = buf_steal(&b);
 	buf_free(&b);
 	return text;
