@@ -399,13 +399,11 @@ write_layer(const struct options *o, const struct source *s,
 	name = layer_name(o, b->deno_version);
 	path = xstrdup(outset_add(out, name));
 	if ((z = layer_zip_new(path)) == NULL ||
-	    layer_zip_add_buf(z, "bootstrap", boot->data, boot->size,
-	    0755) == -1 ||
+	    layer_zip_add_asset(z, "bootstrap", boot, 0755) == -1 ||
 	    (s->zip != NULL ?
 	    layer_zip_add_entry(z, "bin/deno", s->zip, 0755) :
 	    layer_zip_add_file(z, "bin/deno", s->in.bin_path, 0755)) == -1 ||
-	    layer_zip_add_buf(z, "runtime/shim.ts", shim->data, shim->size,
-	    0644) == -1 ||
+	    layer_zip_add_asset(z, "runtime/shim.ts", shim, 0644) == -1 ||
 	    layer_zip_finish(z, &size, known != NULL ? NULL : md) == -1)
 		goto out;
 	if (known != NULL && size != known->size) {
@@ -451,7 +449,7 @@ write_example(const struct options *o, struct outset *out,
 		return -1;
 	path = xstrdup(outset_add(out, EXAMPLE_NAME));
 	if ((z = layer_zip_new(path)) == NULL ||
-	    layer_zip_add_buf(z, "mod.ts", mod->data, mod->size, 0644) == -1 ||
+	    layer_zip_add_asset(z, "mod.ts", mod, 0644) == -1 ||
 	    layer_zip_finish(z, &size, md) == -1) {
 		layer_zip_abort(z);
 		free(path);

@@ -14,6 +14,7 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include "assets.h"
 #include "digest.h"
 #include "layer.h"
 #include "log.h"
@@ -22,6 +23,9 @@
 
 #define IO_CHUNK	(1 << 18)
 #define COPY_CHUNK	(1 << 20)
+#define LOCAL_HEADER	30		/* a local header without name, extras */
+#define ALIGN_PAGE	4096
+#define ALIGN_FIELD_ID	0xD935		/* zipalign's alignment extra field */
 
 struct layer_input {
 	char		*path;
@@ -650,12 +654,20 @@ sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 	}
 }
 
-/* The compressed bytes of an input's entry, as a libzip source. */
+/*
+ * Bytes already deflated, as a libzip source: an input's entry (read by the
+ * sink itself, with copy_file_range) or a buffer (an embedded asset).
+ */
 struct rawsrc {
-	const struct layer_input	*in;
-	struct sink			*sink;
-	uint64_t			 pos;
-	zip_error_t			 error;
+	uint64_t	 size;
+	uint64_t	 comp_size;
+	uint32_t	 crc;
+	const void	*mem;		/* the bytes, or NULL: */
+	int		 fd;		/* in this file, */
+	uint64_t	 off;		/* from here */
+	struct sink	*sink;
+	uint64_t	 pos;
+	zip_error_t	 error;
 };
 
 static zip_int64_t
@@ -674,15 +686,17 @@ raw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		r->pos = 0;
 		return 0;
 	case ZIP_SOURCE_READ:
-		n = r->in->comp_size - r->pos;
+		n = r->comp_size - r->pos;
 		if (n > len)
 			n = len;
-		if (n > 0) {
+		if (n > 0 && r->mem != NULL)
+			memcpy(data, (const char *)r->mem + r->pos, (size_t)n);
+		else if (n > 0) {
 			/* Left unfilled: the sink copies these bytes itself. */
 			r->sink->pass_buf = data;
 			r->sink->pass_len = (size_t)n;
-			r->sink->pass_fd = r->in->fd;
-			r->sink->pass_from = (uint64_t)r->in->data_off + r->pos;
+			r->sink->pass_fd = r->fd;
+			r->sink->pass_from = r->off + r->pos;
 		}
 		r->pos += n;
 		return (zip_int64_t)n;
@@ -695,9 +709,9 @@ raw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		zip_stat_init(st);
 		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC |
 		    ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
-		st->size = r->in->size;
-		st->comp_size = r->in->comp_size;
-		st->crc = r->in->crc;
+		st->size = r->size;
+		st->comp_size = r->comp_size;
+		st->crc = r->crc;
 		st->comp_method = ZIP_CM_DEFLATE;
 		st->encryption_method = ZIP_EM_NONE;
 		return sizeof(*st);
@@ -721,6 +735,7 @@ struct layer_zip {
 	int		 finished;
 	uint64_t	 deflating;	/* bytes of files to deflate */
 	char		*label;		/* progress: the first of them */
+	int64_t		 next_off;	/* of the next local header; -1: unknown */
 };
 
 struct layer_zip *
@@ -789,9 +804,10 @@ set_entry(struct layer_zip *z, zip_int64_t idx, const char *name,
 	return 0;
 }
 
+/* Adds src as name; -1 when that fails (reported), else 0. */
 static int
 add_source(struct layer_zip *z, const char *name, zip_source_t *src,
-    unsigned int mode, int level)
+    unsigned int mode, int level, zip_int64_t *idxp)
 {
 	zip_int64_t	idx;
 
@@ -804,15 +820,59 @@ add_source(struct layer_zip *z, const char *name, zip_source_t *src,
 		zip_source_free(src);
 		return -1;
 	}
+	if (idxp != NULL)
+		*idxp = idx;
 	return set_entry(z, idx, name, mode, level);
 }
 
-int
-layer_zip_add_buf(struct layer_zip *z, const char *name, const void *data,
-    size_t n, unsigned int mode)
+/* A source of bytes already deflated (r is the source's from then on). */
+static zip_source_t *
+raw_source(struct layer_zip *z, const char *name, struct rawsrc *r)
 {
-	return add_source(z, name, zip_source_buffer(z->za, data, n, 0), mode,
-	    9);
+	zip_source_t	*src;
+	zip_error_t	 ze;
+
+	r->sink = &z->sink;
+	zip_error_init(&r->error);
+	zip_error_init(&ze);
+	if ((src = zip_source_function_create(raw_cb, r, &ze)) == NULL) {
+		log_error("%s: %s: %s", z->path, name, zip_error_strerror(&ze));
+		zip_error_fini(&r->error);
+		free(r);
+	}
+	zip_error_fini(&ze);
+	return src;
+}
+
+/*
+ * Where the next entry's local header goes, now that one whose header and
+ * data take len bytes has been added; unknown (-1) once an entry of
+ * unknown compressed size is in.
+ */
+static void
+advance(struct layer_zip *z, int64_t len)
+{
+	z->next_off = z->next_off < 0 || len < 0 ? -1 : z->next_off + len;
+}
+
+int
+layer_zip_add_asset(struct layer_zip *z, const char *name,
+    const struct asset *a, unsigned int mode)
+{
+	struct rawsrc	*r;
+	zip_source_t	*src;
+
+	r = xcalloc(1, sizeof(*r));
+	r->size = a->size;
+	r->comp_size = a->deflated_size;
+	r->crc = a->crc;
+	r->mem = a->deflated;
+	if ((src = raw_source(z, name, r)) == NULL ||
+	    add_source(z, name, src, mode, -1, NULL) == -1)
+		return -1;
+	advance(z, LOCAL_HEADER + (int64_t)strlen(name) +
+	    (int64_t)a->deflated_size);
+	return 0;
 }
 
 int
@@ -826,8 +886,39 @@ layer_zip_add_file(struct layer_zip *z, const char *name, const char *path,
 		z->deflating += (uint64_t)st.st_size;
 	if (z->label == NULL)
 		z->label = xasprintf("%s: deflating", name);
+	advance(z, -1);
 	return add_source(z, name, zip_source_file(z->za, path, 0, -1), mode,
-	    6);
+	    6, NULL);
+}
+
+/*
+ * Pads the local header of entry idx, whose header starts at z->next_off,
+ * so that its data starts at the same offset within a page as the bytes
+ * it is copied from (from): the kernel then copies whole pages, which
+ * takes about a fifth less time than bytes that straddle pages unevenly.
+ * The padding is the alignment extra field that zipalign writes (ID
+ * 0xD935: the alignment, little-endian, then zeros), in the local header
+ * only; unzip tools skip it. Returns the padding's length in bytes.
+ */
+static int64_t
+align_entry(struct layer_zip *z, zip_int64_t idx, const char *name,
+    uint64_t from)
+{
+	unsigned char	pad[ALIGN_PAGE + 2];
+	uint64_t	header, need;
+
+	/* header, then the field's ID and length (4), then 2 of alignment */
+	header = (uint64_t)z->next_off + LOCAL_HEADER + strlen(name);
+	need = (from + 2 * ALIGN_PAGE - (header + 6) % ALIGN_PAGE) % ALIGN_PAGE + 2;
+	memset(pad, 0, sizeof(pad));
+	pad[0] = ALIGN_PAGE & 0xff;
+	pad[1] = ALIGN_PAGE >> 8;
+	if (zip_file_extra_field_set(z->za, (zip_uint64_t)idx, ALIGN_FIELD_ID,
+	    ZIP_EXTRA_FIELD_NEW, pad, (zip_uint16_t)need, ZIP_FL_LOCAL) == -1) {
+		log_error("%s: %s: %s", z->path, name, zip_strerror(z->za));
+		return -1;
+	}
+	return 4 + (int64_t)need;
 }
 
 int
@@ -836,25 +927,29 @@ layer_zip_add_entry(struct layer_zip *z, const char *name,
 {
 	struct rawsrc	*r;
 	zip_source_t	*src;
-	zip_error_t	 ze;
+	zip_int64_t	 idx;
+	int64_t		 extra = 0;
 
-	if (in->data_off < 0 || in->method != ZIP_CM_DEFLATE)
+	if (in->data_off < 0 || in->method != ZIP_CM_DEFLATE) {
+		advance(z, -1);
 		return add_source(z, name, zip_source_zip(z->za, in->za,
-		    in->idx, ZIP_FL_COMPRESSED, 0, -1), mode, -1);
-	r = xcalloc(1, sizeof(*r));
-	r->in = in;
-	r->sink = &z->sink;
-	zip_error_init(&r->error);
-	zip_error_init(&ze);
-	if ((src = zip_source_function_create(raw_cb, r, &ze)) == NULL) {
-		log_error("%s: %s: %s", z->path, name, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		zip_error_fini(&r->error);
-		free(r);
-		return -1;
+		    in->idx, ZIP_FL_COMPRESSED, 0, -1), mode, -1, NULL);
 	}
-	zip_error_fini(&ze);
-	return add_source(z, name, src, mode, -1);
+	r = xcalloc(1, sizeof(*r));
+	r->size = in->size;
+	r->comp_size = in->comp_size;
+	r->crc = in->crc;
+	r->fd = in->fd;
+	r->off = (uint64_t)in->data_off;
+	if ((src = raw_source(z, name, r)) == NULL ||
+	    add_source(z, name, src, mode, -1, &idx) == -1)
+		return -1;
+	if (z->next_off >= 0 &&
+	    (extra = align_entry(z, idx, name, (uint64_t)in->data_off)) == -1)
+		return -1;
+	advance(z, LOCAL_HEADER + (int64_t)strlen(name) + extra +
+	    (int64_t)in->comp_size);
+	return 0;
 }
 
 static int

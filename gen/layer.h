@@ -26,6 +26,7 @@
 #define LAYER_DOS_DATE	((0 << 9) | (1 << 5) | 1)
 #define LAYER_DOS_TIME	0
 
+struct asset;
 struct layer_input;
 
 /*
@@ -59,13 +60,17 @@ struct layer_zip;
 
 /* A new zip for path (0644 less the umask). NULL on error (reported). */
 struct layer_zip	*layer_zip_new(const char *path);
-/* data must stay valid until layer_zip_finish(). mode: 0755, 0644... */
-int			 layer_zip_add_buf(struct layer_zip *, const char *name,
-			    const void *data, size_t, unsigned int mode);
+/* An embedded file, stored as embedded (deflated). mode: 0755, 0644... */
+int			 layer_zip_add_asset(struct layer_zip *, const char *name,
+			    const struct asset *, unsigned int mode);
 /* The file at path, deflated. */
 int			 layer_zip_add_file(struct layer_zip *, const char *name,
 			    const char *path, unsigned int mode);
-/* The input's entry, compressed bytes copied as they are. */
+/*
+ * The input's entry, compressed bytes copied as they are; when every entry
+ * before it is an asset, its data is placed at the same offset within a
+ * page as in the input, so the copy moves whole pages.
+ */
 int			 layer_zip_add_entry(struct layer_zip *, const char *name,
 			    struct layer_input *, unsigned int mode);
 /*

@@ -2,8 +2,13 @@
 
 usage: layer_zip.py list ZIP      one line per entry, in archive order:
                                   name, Unix mode, DOS date and time (raw),
-                                  made-by system, method, local and central
-                                  extra-field lengths
+                                  made-by system, method, the local header's
+                                  extra fields ("none", or "align4096" for a
+                                  well-formed zipalign field, else the IDs in
+                                  hex) with where the data starts within a
+                                  4096-byte page, and the central extra length
+       layer_zip.py offset ZIP NAME
+                                  where NAME's data starts in ZIP
        layer_zip.py extract ZIP DIR
                                   extract with Unix modes applied
 """
@@ -12,6 +17,27 @@ import stat
 import struct
 import sys
 import zipfile
+
+
+def local_extras(extra):
+    """The local extra fields, in words; the alignment field (0xD935: the
+    alignment, little-endian, then zeros) must be exactly that."""
+    words = []
+    while extra:
+        fid, n = struct.unpack("<HH", extra[:4])
+        body, extra = extra[4:4 + n], extra[4 + n:]
+        if (fid == 0xD935 and n >= 2 and body[:2] == struct.pack("<H", 4096)
+                and body[2:] == bytes(n - 2)):
+            words.append("align4096")
+        else:
+            words.append("%04x" % fid)
+    return ",".join(words) or "none"
+
+
+def data_offset(data, info):
+    off = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
+    return off + 30 + name_len + extra_len
 
 
 def describe(path):
@@ -24,11 +50,15 @@ def describe(path):
                 "<IHHHHHIIIHH", data[off:off + 30])
             if sig != 0x04034B50:
                 raise SystemExit("%s: bad local header at %d" % (i.filename, off))
+            extra = data[off + 30 + name_len:off + 30 + name_len + extra_len]
+            where = ""
+            if extra_len:
+                where = " data-at=%d%%4096" % (data_offset(data, i) % 4096)
             print("%s %o date=%d time=%d made-by=%d method=%d "
-                  "local-extra=%d central-extra=%d" % (
+                  "local-extra=%s%s central-extra=%d" % (
                       i.filename, i.external_attr >> 16, dos_date, dos_time,
-                      i.create_system, i.compress_type, extra_len,
-                      len(i.extra)))
+                      i.create_system, i.compress_type, local_extras(extra),
+                      where, len(i.extra)))
         bad = z.testzip()
         if bad is not None:
             raise SystemExit("%s: CRC mismatch" % bad)
@@ -46,6 +76,10 @@ def extract(path, dest):
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "list":
         describe(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == "offset":
+        with zipfile.ZipFile(sys.argv[2]) as z:
+            print(data_offset(open(sys.argv[2], "rb").read(),
+                              z.getinfo(sys.argv[3])))
     elif len(sys.argv) == 4 and sys.argv[1] == "extract":
         extract(sys.argv[2], sys.argv[3])
     else:
