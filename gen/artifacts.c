@@ -23,21 +23,19 @@
 
 #include "artifacts.h"
 #include "assets.h"
-#include "buf.h"
+#include "builds.h"
 #include "cache.h"
 #include "deno_source.h"
 #include "digest.h"
-#include "doc.h"
 #include "elf.h"
 #include "inspect.h"
-#include "json.h"
+#include "manifest.h"
 #include "layer.h"
 #include "log.h"
 #include "outfile.h"
 #include "outset.h"
 #include "xalloc.h"
 
-#define MANIFEST_NAME	"manifest.json"
 #define EXAMPLE_NAME	"example-fn.zip"
 #define AL2_GLIBC	26	/* glibc 2.26 on Amazon Linux 2 */
 #define AL2023_GLIBC	34	/* glibc 2.34 on Amazon Linux 2023 */
@@ -108,20 +106,6 @@ source_path(const struct source *s)
  * inode, size, modification and change times; any write to the file moves
  * its change time) remembers it from an earlier run.
  */
-static char *
-digest_record_name(const struct stat *st)
-{
-	unsigned char	 md[SHA256_LEN];
-	char		*text, *name;
-
-	text = cache_identity(st);
-	sha256_buf(text, strlen(text), md);
-	name = xmalloc(SHA256_HEX_LEN + 1);
-	hex_encode(md, SHA256_LEN, name);
-	free(text);
-	return name;
-}
-
 static int
 source_known(struct cache *c, struct source *s)
 {
@@ -136,7 +120,7 @@ source_known(struct cache *c, struct source *s)
 	}
 	if (stat(source_path(s), &st) == -1)
 		return 0;
-	name = digest_record_name(&st);
+	name = cache_identity_name(&st);
 	if ((text = cache_get(c, "digests", name, "cfngen-digest 1")) !=
 	    NULL && cache_field_hex(text, "sha256", s->sha256) == 0) {
 		log_verbose("%s: SHA-256 remembered (digests/%s)",
@@ -179,7 +163,7 @@ source_digest(struct cache *c, struct source *s)
 	settled = settled && stat(source_path(s), &after) == 0 &&
 	    same_file_state(&before, &after) && cache_settled(&after);
 	if (settled) {
-		name = digest_record_name(&after);
+		name = cache_identity_name(&after);
 		text = xasprintf("cfngen-digest 1\nsha256 %s\n", s->sha256);
 		cache_put(c, "digests", name, text);
 		free(text);
@@ -315,8 +299,8 @@ need_asset(const char *name)
 	return a;
 }
 
-static void
-set_artifact(struct artifact *a, const char *name, char *path, uint64_t size,
+void
+artifact_set(struct artifact *a, const char *name, char *path, uint64_t size,
     const unsigned char md[SHA256_LEN], uint64_t unzipped, const char *prefix)
 {
 	a->name = xstrdup(name);
@@ -425,7 +409,7 @@ write_layer(const struct options *o, const struct source *s,
 		b->layer.sha256_b64 = xstrdup(known->sha256_b64);
 		b->layer.key = xstrdup(known->key);
 	} else
-		set_artifact(&b->layer, "layer", path, size, md,
+		artifact_set(&b->layer, "layer", path, size, md,
 		    boot->size + s->size + shim->size, o->prefix);
 	path = NULL;
 out:
@@ -459,140 +443,13 @@ write_example(const struct options *o, struct outset *out,
 		free(path);
 		return -1;
 	}
-	set_artifact(&b->example, "example", path, size, md, mod->size,
+	artifact_set(&b->example, "example", path, size, md, mod->size,
 	    o->prefix);
 	b->has_example = 1;
 	return 0;
 }
 
-static struct doc *
-manifest_artifact(const struct artifact *a)
-{
-	struct doc	*d = doc_map();
-
-	/* Relative to the directory that holds manifest.json. */
-	doc_map_set(d, "name", doc_str(a->name));
-	doc_map_set(d, "path", doc_str(strrchr(a->path, '/') + 1));
-	doc_map_set(d, "size", doc_int((long long)a->size));
-	doc_map_set(d, "sha256", doc_str(a->sha256));
-	doc_map_set(d, "unzippedSize", doc_int((long long)a->unzipped_size));
-	return d;
-}
-
-static int
-write_manifest(const struct options *o, const struct source *s,
-    struct outset *out, const struct build_result *b)
-{
-	struct doc	*root, *inputs, *list;
-	struct buf	 text;
-	char		*glibc;
-	const char	*base;
-	int		 rc = -1;
-
-	base = strrchr(source_path(s), '/');
-	base = base != NULL ? base + 1 : source_path(s);
-	glibc = xasprintf("%d.%d", b->glibc_major, b->glibc_minor);
-	root = doc_map();
-	inputs = doc_map();
-	doc_map_set(inputs, "arch", doc_str(arch_lambda_name(b->arch)));
-	doc_map_set(inputs, "denoVersion", doc_str(b->deno_version));
-	doc_map_set(inputs, "runtime", doc_str(runtime_name(o->runtime)));
-	doc_map_set(inputs, "deno", doc_str(base));
-	doc_map_set(inputs, "denoSha256", doc_str(b->deno_sha256));
-	doc_map_set(inputs, "glibcNeeded", doc_str(glibc));
-	doc_map_set(inputs, "fitsProvidedAl2", doc_bool(b->fits_al2));
-	list = doc_seq();
-	doc_seq_add(list, manifest_artifact(&b->layer));
-	if (b->has_example)
-		doc_seq_add(list, manifest_artifact(&b->example));
-	doc_map_set(root, "generator", doc_str("cfngen " PACKAGE_VERSION));
-	doc_map_set(root, "inputs", inputs);
-	doc_map_set(root, "artifacts", list);
-	buf_init(&text, 0);
-	if (json_emit(root, &text) == 0 &&
-	    outfile_put_unsynced(outset_add(out, MANIFEST_NAME), text.data,
-	    text.len, 0644) == 0)
-		rc = 0;
-	buf_free(&text);
-	doc_free(root);
-	free(glibc);
-	return rc;
-}
-
-/*
- * The identity of a build: everything the layer zip's bytes depend on
- * (the Deno; this very cfngen binary, which holds the runtime it embeds;
- * libzip and zlib), and the checks that passed for it.
- */
-static char *
-build_key(const struct options *o, const struct source *s)
-{
-	struct stat	 st;
-	unsigned char	 md[SHA256_LEN];
-	char		*exe, *text, *libs, *key;
-
-	if (stat("/proc/self/exe", &st) == -1)
-		return NULL;
-	exe = digest_record_name(&st);
-	libs = layer_zip_libraries();
-	text = xasprintf("cfngen-build 1\ncfngen %s %s\n%s\ndeno %s %s\n"
-	    "arch %s\nruntime %s\n", PACKAGE_VERSION, exe, libs,
-	    s->zip != NULL ? "zip" : "bin", s->sha256,
-	    arch_lambda_name(o->arch), runtime_name(o->runtime));
-	free(exe);
-	sha256_buf(text, strlen(text), md);
-	key = xmalloc(SHA256_HEX_LEN + 1);
-	hex_encode(md, SHA256_LEN, key);
-	free(text);
-	free(libs);
-	return key;
-}
-
-static void
-record_build(struct cache *c, const char *key, const struct build_result *b)
-{
-	char	*text;
-
-	text = xasprintf("cfngen-build 1\nsha256 %s\nsize %" PRIu64 "\n"
-	    "unzipped %" PRIu64 "\n", b->layer.sha256, b->layer.size,
-	    b->layer.unzipped_size);
-	cache_put(c, "builds", key, text);
-	free(text);
-}
-
-/* What an earlier build of the same inputs came out as; -1 when none. */
-static int
-recall_build(const struct options *o, struct cache *c, const char *key,
-    struct artifact *a)
-{
-	unsigned char	 md[SHA256_LEN];
-	char		 hex[SHA256_HEX_LEN + 1];
-	char		*text;
-	uint64_t	 size, unzipped;
-	int		 i, rc = -1;
-
-	if ((text = cache_get(c, "builds", key, "cfngen-build 1")) == NULL)
-		goto out;
-	if (cache_field_hex(text, "sha256", hex) == -1 ||
-	    cache_field_u64(text, "size", UINT64_MAX, &size) == -1 ||
-	    cache_field_u64(text, "unzipped", LAMBDA_UNZIPPED_MAX, &unzipped) ==
-	    -1) {
-		log_verbose("builds/%s: not a valid record; ignoring it", key);
-		goto out;
-	}
-	for (i = 0; i < SHA256_LEN; i++)
-		md[i] = (unsigned char)(hex_digit(hex[2 * i]) << 4 |
-		    hex_digit(hex[2 * i + 1]));
-	set_artifact(a, "layer", NULL, size, md, unzipped, o->prefix);
-	log_verbose("layer: built before from the same inputs (builds/%s)",
-	    key);
-	rc = 0;
-out:
-	free(text);
-	return rc;
-}
-
-static void
+void
 artifact_free(struct artifact *a)
 {
 	free(a->name);
@@ -645,8 +502,9 @@ find_source(struct job *j)
 	    check_verdict(j->o, s, j->b, &j->v) == -1))
 		return -1;
 	/* What an earlier build of the very same inputs came out as. */
-	if ((j->key = build_key(j->o, s)) != NULL &&
-	    recall_build(j->o, j->cache, j->key, &j->known) == -1)
+	if ((j->key = builds_key(s->sha256, s->zip != NULL, j->o->arch,
+	    j->o->runtime)) != NULL &&
+	    builds_recall(j->cache, j->key, j->o->prefix, &j->known) == -1)
 		memset(&j->known, 0, sizeof(j->known));
 	return 0;
 }
@@ -686,14 +544,14 @@ write_all_artifacts(struct job *j)
 	b->fits_al2 = j->v.elf.glibc_major < 2 ||
 	    (j->v.elf.glibc_major == 2 && j->v.elf.glibc_minor <= AL2_GLIBC);
 	if (j->o->out_dir != NULL &&
-	    write_manifest(j->o, &j->s, j->out, b) == -1)
+	    manifest_write(j->out, b, source_path(&j->s), j->o->runtime) == -1)
 		return -1;
 	if (j->o->out_dir == NULL && b->layer.path != NULL)
 		report(&b->layer, 0);
 	if (j->o->out_dir == NULL && b->has_example)
 		report(&b->example, 0);
 	if (j->key != NULL && known == NULL && b->layer.path != NULL)
-		record_build(j->cache, j->key, b);
+		builds_record(j->cache, j->key, &b->layer);
 	return 0;
 }
 

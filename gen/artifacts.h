@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "digest.h"
 #include "options.h"
 
 struct cache;
@@ -75,6 +76,15 @@ int	artifacts_identify(const struct options *, struct cache *,
  * the landed files, and each is reported.
  */
 void	artifacts_landed(struct build_result *, const char *out_dir);
+/*
+ * Fills a for a zip of size bytes (unzipped: its content's) with SHA-256 md,
+ * at path (taken; NULL for one that is only recorded), its S3 key under
+ * prefix.
+ */
+void	artifact_set(struct artifact *a, const char *name, char *path,
+	    uint64_t size, const unsigned char md[SHA256_LEN], uint64_t unzipped,
+	    const char *prefix);
+void	artifact_free(struct artifact *);
 /* Frees b's strings; accepts NULL. */
 void	artifacts_free(struct build_result *);
 

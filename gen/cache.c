@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "digest.h"
 #include "log.h"
 #include "outfile.h"
 #include "xalloc.h"
@@ -322,6 +323,20 @@ cache_identity(const struct stat *st)
 	    (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
 	    st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
 	    st->st_ctim.tv_nsec);
+}
+
+char *
+cache_identity_name(const struct stat *st)
+{
+	unsigned char	 md[SHA256_LEN];
+	char		*text, *name;
+
+	text = cache_identity(st);
+	sha256_buf(text, strlen(text), md);
+	name = xmalloc(SHA256_HEX_LEN + 1);
+	hex_encode(md, SHA256_LEN, name);
+	free(text);
+	return name;
 }
 
 int

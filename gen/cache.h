@@ -86,6 +86,11 @@ int		 cache_field_hex(const char *text, const char *key, char *out);
  */
 char		*cache_identity(const struct stat *);
 /*
+ * The name of a record about that file: the SHA-256 of its identity, in
+ * hex (digests/<name>). Caller frees.
+ */
+char		*cache_identity_name(const struct stat *);
+/*
  * Is the file settled (not changed in the last seconds)? A file changed
  * within the resolution of its timestamps could change again unseen, so
  * only a settled file's identity is recorded (git's "racily clean").
