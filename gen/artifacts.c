@@ -65,9 +65,11 @@ struct job {
 static int
 source_open(const struct options *o, struct cache *c, struct source *s)
 {
-	struct stat	st;
+	struct deno_source_spec	ds;
+	struct stat		st;
 
-	if (deno_source_resolve(o, c, &s->in) == -1)
+	options_deno_source_spec(o, &ds);
+	if (deno_source_resolve(&ds, c, &s->in) == -1)
 		return -1;
 	if (s->in.bin_path != NULL) {
 		s->what = xasprintf("--deno-bin %s", s->in.bin_path);

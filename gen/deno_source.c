@@ -43,7 +43,7 @@
 
 /* One release of one architecture, and where it lives. */
 struct release {
-	const struct options	*o;
+	const struct deno_source_spec	*spec;
 	struct cache		*cache;
 	char			*sub;		/* deno/<version> in the cache */
 	char			*name;		/* <asset>.verified */
@@ -89,17 +89,17 @@ release_free(struct release *r)
 }
 
 static void
-release_init(struct release *r, const struct options *o, struct cache *c,
-    const char *version)
+release_init(struct release *r, const struct deno_source_spec *spec,
+    struct cache *c, const char *version)
 {
 	const char	*dir = cache_dir(c);
 
 	memset(r, 0, sizeof(*r));
-	r->o = o;
+	r->spec = spec;
 	r->cache = c;
 	r->version = xstrdup(version);
 	r->asset = xasprintf("deno-%s-unknown-linux-gnu.zip",
-	    arch_deno_name(o->arch));
+	    arch_deno_name(spec->arch));
 	r->sub = xasprintf("deno/%s", version);
 	r->name = xasprintf("%s.verified", r->asset);
 	if (dir != NULL) {
@@ -140,19 +140,18 @@ shell_word(const char *s)
 static char *
 fetch_command(const struct release *r)
 {
-	char	*dflt = options_default_cache_dir(), *dir, *cmd;
+	char	*dir, *cmd;
 
-	if (dflt != NULL && strcmp(dflt, r->o->cache_dir) == 0)
+	if (r->spec->cache_dir_default)
 		cmd = xasprintf("cfngen fetch --deno %s --arch %s", r->version,
-		    arch_lambda_name(r->o->arch));
+		    arch_lambda_name(r->spec->arch));
 	else {
-		dir = shell_word(r->o->cache_dir);
+		dir = shell_word(r->spec->cache_dir);
 		cmd = xasprintf("cfngen fetch --deno %s --arch %s "
 		    "--cache-dir %s", r->version,
-		    arch_lambda_name(r->o->arch), dir);
+		    arch_lambda_name(r->spec->arch), dir);
 		free(dir);
 	}
-	free(dflt);
 	return cmd;
 }
 
@@ -199,7 +198,7 @@ cache_lookup(struct release *r)
 	/* Older records have no "cfngen-release 1" line: the fields tell. */
 	if ((text = cache_get(r->cache, r->sub, r->name, NULL)) == NULL) {
 		log_verbose("Deno %s (%s): not in the cache %s", r->version,
-		    arch_lambda_name(r->o->arch), cache_dir(r->cache));
+		    arch_lambda_name(r->spec->arch), cache_dir(r->cache));
 		return 0;
 	}
 	if (cache_field_hex(text, "sha256", r->sha256) == -1 ||
@@ -218,11 +217,11 @@ cache_lookup(struct release *r)
 		    (unsigned long long)r->size);
 		goto out;
 	}
-	if (r->o->deno_sha256 != NULL &&
-	    strcmp(r->o->deno_sha256, r->sha256) != 0) {
+	if (r->spec->sha256 != NULL &&
+	    strcmp(r->spec->sha256, r->sha256) != 0) {
 		log_error("%s: checksum mismatch: --deno-sha256 is %s, the "
 		    "cached release (verified when downloaded) has %s",
-		    r->zip, r->o->deno_sha256, r->sha256);
+		    r->zip, r->spec->sha256, r->sha256);
 		rc = -1;
 		goto out;
 	}
@@ -283,7 +282,7 @@ dir_writable(struct cache *c, const char *sub, const char *dir)
 static char *
 release_url(const struct release *r, const char *suffix)
 {
-	return xasprintf("%s/%s/%s%s", r->o->deno_base_url, r->version,
+	return xasprintf("%s/%s/%s%s", r->spec->base_url, r->version,
 	    r->asset, suffix);
 }
 
@@ -329,8 +328,8 @@ expected_digest(struct http *h, const struct release *r,
 	char			*url, *shown;
 	int			 rc = -1;
 
-	if (r->o->deno_sha256 != NULL) {
-		memcpy(hex, r->o->deno_sha256, SHA256_HEX_LEN + 1);
+	if (r->spec->sha256 != NULL) {
+		memcpy(hex, r->spec->sha256, SHA256_HEX_LEN + 1);
 		*from = xstrdup("--deno-sha256");
 		return 0;
 	}
@@ -620,12 +619,12 @@ out:
 }
 
 /*
- * Puts the release o asks for in the cache (or, for a build with a cache
+ * Puts the release spec asks for in the cache (or, for a build with a cache
  * it cannot write, in a private temporary directory set in *tmpdir), and
  * fills r. for_fetch: cfngen fetch, which must fill the cache or fail.
  */
 static int
-obtain(const struct options *o, struct cache *c, int for_fetch,
+obtain(const struct deno_source_spec *spec, struct cache *c, int for_fetch,
     struct release *r, char **tmpdir)
 {
 	struct http	*h = NULL;
@@ -635,26 +634,26 @@ obtain(const struct options *o, struct cache *c, int for_fetch,
 
 	*tmpdir = NULL;
 	memset(r, 0, sizeof(*r));
-	if (strcmp(o->deno_version, "latest") == 0) {
+	if (strcmp(spec->version, "latest") == 0) {
 		/* options_finish refused latest with --offline already. */
 		if ((h = http_new()) == NULL ||
 		    (version = resolve_latest(h)) == NULL)
 			goto out;
 	} else
-		version = xstrdup(o->deno_version);
-	release_init(r, o, c, version);
+		version = xstrdup(spec->version);
+	release_init(r, spec, c, version);
 	if ((hit = cache_lookup(r)) == -1)
 		goto out;
 	if (hit) {
 		rc = 0;
 		goto out;
 	}
-	if (o->offline) {
+	if (spec->offline) {
 		cmd = fetch_command(r);
 		log_error("Deno %s (%s) is not in the cache %s and --offline "
 		    "forbids downloading it; run `%s` while online, or pass "
-		    "--deno-zip", r->version, arch_lambda_name(o->arch),
-		    o->cache_dir, cmd);
+		    "--deno-zip", r->version, arch_lambda_name(spec->arch),
+		    spec->cache_dir, cmd);
 		free(cmd);
 		goto out;
 	}
@@ -664,7 +663,7 @@ obtain(const struct options *o, struct cache *c, int for_fetch,
 		rc = download(h, r, r->dir, 1);
 		goto out;
 	}
-	where = r->dir != NULL ? r->dir : o->cache_dir;
+	where = r->dir != NULL ? r->dir : spec->cache_dir;
 	if (for_fetch) {
 		log_error("%s: cannot write to the cache: %s (choose another "
 		    "with --cache-dir)", where, r->dir != NULL ?
@@ -693,18 +692,18 @@ out:
 
 /* The digest of a --deno-zip, checked against a --deno-sha256 pin. */
 static int
-check_pinned_zip(const struct options *o, struct deno_input *in)
+check_pinned_zip(const struct deno_source_spec *spec, struct deno_input *in)
 {
 	unsigned char	md[SHA256_LEN];
 	char		hex[SHA256_HEX_LEN + 1];
 	uint64_t	size;
 
-	if (sha256_file(o->deno_zip, md, &size) == -1)
+	if (sha256_file(spec->zip, md, &size) == -1)
 		return -1;
 	hex_encode(md, SHA256_LEN, hex);
-	if (strcmp(hex, o->deno_sha256) != 0) {
+	if (strcmp(hex, spec->sha256) != 0) {
 		log_error("%s: checksum mismatch: --deno-sha256 is %s, the "
-		    "file has %s", o->deno_zip, o->deno_sha256, hex);
+		    "file has %s", spec->zip, spec->sha256, hex);
 		return -1;
 	}
 	in->zip_sha256 = xstrdup(hex);
@@ -712,7 +711,7 @@ check_pinned_zip(const struct options *o, struct deno_input *in)
 }
 
 int
-deno_source_resolve(const struct options *o, struct cache *c,
+deno_source_resolve(const struct deno_source_spec *spec, struct cache *c,
     struct deno_input *in)
 {
 	struct release	r;
@@ -720,28 +719,28 @@ deno_source_resolve(const struct options *o, struct cache *c,
 
 	memset(in, 0, sizeof(*in));
 	memset(&r, 0, sizeof(r));
-	if (strcmp(o->deno_version, "latest") == 0 &&
-	    (o->deno_bin || o->deno_zip)) {
+	if (strcmp(spec->version, "latest") == 0 &&
+	    (spec->bin || spec->zip)) {
 		log_usage("--deno latest: give the version of the Deno in %s",
-		    o->deno_bin ? o->deno_bin : o->deno_zip);
+		    spec->bin ? spec->bin : spec->zip);
 		return -1;
 	}
-	if (o->deno_bin) {
-		if (o->deno_sha256 != NULL)
+	if (spec->bin) {
+		if (spec->sha256 != NULL)
 			log_warn("--deno-sha256: ignored with --deno-bin (it "
 			    "pins the release zip)");
-		in->version = xstrdup(o->deno_version);
-		in->bin_path = xstrdup(o->deno_bin);
+		in->version = xstrdup(spec->version);
+		in->bin_path = xstrdup(spec->bin);
 		return 0;
 	}
-	if (o->deno_zip) {
-		in->version = xstrdup(o->deno_version);
-		in->zip_path = xstrdup(o->deno_zip);
-		if (o->deno_sha256 != NULL && check_pinned_zip(o, in) == -1)
+	if (spec->zip) {
+		in->version = xstrdup(spec->version);
+		in->zip_path = xstrdup(spec->zip);
+		if (spec->sha256 != NULL && check_pinned_zip(spec, in) == -1)
 			goto out;
 		return 0;
 	}
-	if (obtain(o, c, 0, &r, &in->tmpdir) == -1)
+	if (obtain(spec, c, 0, &r, &in->tmpdir) == -1)
 		goto out;
 	in->version = xstrdup(r.version);
 	in->zip_path = xstrdup(r.zip);
@@ -757,15 +756,15 @@ out:
 }
 
 int
-deno_source_fetch(const struct options *o, struct cache *c)
+deno_source_fetch(const struct deno_source_spec *spec, struct cache *c)
 {
 	struct release	 r;
 	char		*tmpdir = NULL;
 	int		 rc;
 
-	if ((rc = obtain(o, c, 1, &r, &tmpdir)) == 0) {
+	if ((rc = obtain(spec, c, 1, &r, &tmpdir)) == 0) {
 		log_info("Deno %s (%s) is in the cache, sha256 %s", r.version,
-		    arch_lambda_name(o->arch), r.sha256);
+		    arch_lambda_name(spec->arch), r.sha256);
 		if (printf("%s\n", r.zip) < 0)
 			rc = -1;
 	}

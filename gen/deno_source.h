@@ -10,9 +10,26 @@
 #ifndef CFNGEN_DENO_SOURCE_H
 #define CFNGEN_DENO_SOURCE_H
 
-#include "options.h"
+#include "target.h"
 
 struct cache;
+
+/*
+ * The Deno a run asks for (options_deno_source_spec() fills it from the
+ * options). The strings are borrowed and must outlive the calls.
+ */
+struct deno_source_spec {
+	enum arch	 arch;
+	const char	*version;	/* "v2.9.5" or "latest" */
+	const char	*bin;		/* --deno-bin, or NULL */
+	const char	*zip;		/* --deno-zip, or NULL */
+	const char	*sha256;	/* --deno-sha256 (64 hex), or NULL */
+	const char	*base_url;	/* the release site (--deno-base-url) */
+	const char	*cache_dir;	/* the cache's directory, to name it */
+	/* cache_dir is the environment's default: hints need no --cache-dir */
+	int		 cache_dir_default;
+	int		 offline;	/* no download */
+};
 
 struct deno_input {
 	char	*zip_path;	/* a release-style zip holding "deno", or NULL */
@@ -32,13 +49,13 @@ struct deno_input {
  * Finds (and if needed downloads into the cache) the Deno to build with.
  * Fills in (the caller releases it with deno_input_free). -1 on error.
  */
-int	deno_source_resolve(const struct options *, struct cache *,
+int	deno_source_resolve(const struct deno_source_spec *, struct cache *,
 	    struct deno_input *);
 /*
  * cfngen fetch: download and verify a release into the cache, and print
  * its path on stdout. Needs no network when it is cached already.
  */
-int	deno_source_fetch(const struct options *, struct cache *);
+int	deno_source_fetch(const struct deno_source_spec *, struct cache *);
 void	deno_input_free(struct deno_input *);
 
 #endif

@@ -1159,7 +1159,7 @@ deploy_command(const struct options *o, const struct aws_config *cfg,
 	struct outputs		 out;
 	struct target		 t[2];
 	struct buf		 text;
-	struct options		 oe;
+	struct output_spec	 os;
 	char			*bucket_owned = NULL, *arn = NULL;
 	size_t			 n, i;
 	int			 rc = -1;
@@ -1179,7 +1179,7 @@ deploy_command(const struct options *o, const struct aws_config *cfg,
 	}
 	n = targets(o, t);
 	for (i = 0; i < n; i++) {
-		oe = *o;
+		options_output_spec(o, &os);
 		if (t[i].which == STACK_EXAMPLE && o->layer_arn == NULL) {
 			/* the layer stack's output, read now, as a literal */
 			free(arn);
@@ -1187,10 +1187,10 @@ deploy_command(const struct options *o, const struct aws_config *cfg,
 			    t[0].name : o->layer_stack_name)) == NULL)
 				goto out;
 			log_info("%s: the layer is %s", t[i].name, arn);
-			oe.layer_arn = arn;
+			os.stacks.layer_arn = arn;
 		}
 		buf_reset(&text);
-		if (output_render(&oe, b, t[i].which, bucket, &text) == -1 ||
+		if (output_render(&os, b, t[i].which, bucket, &text) == -1 ||
 		    deploy_text(&s, o, t[i].name, &text, &bucket,
 		    &bucket_owned, &out, NULL) == -1)
 			goto out;

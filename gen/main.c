@@ -315,12 +315,14 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
     int deploy)
 {
 	struct build_result	 b;
+	struct output_spec	 os;
 	struct cache		*cache;
 	struct outset		*out;
 	char			*bucket = NULL;
 	int			 rc = -1;
 
 	memset(&b, 0, sizeof(b));
+	options_output_spec(o, &os);
 	if ((out = outset_open(o->out_dir)) == NULL)
 		return -1;
 	cache = cache_open(o->cache_dir);
@@ -332,7 +334,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 	 * (regions.h); the output directory gets the artifacts and templates.
 	 */
 	if (aws != NULL && o->stack_set != NULL) {
-		if (output_stage(o, &b, out, NULL) == -1 ||
+		if (output_stage(&os, &b, out, NULL) == -1 ||
 		    (o->out_dir != NULL && outset_commit(out) == -1))
 			goto out;
 		/* the uploads read the zips where they landed */
@@ -347,7 +349,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 	 * templates and layers.json.
 	 */
 	if (deploy && o->nregions > 0) {
-		if (output_stage(o, &b, out, NULL) == -1 ||
+		if (output_stage(&os, &b, out, NULL) == -1 ||
 		    (o->out_dir != NULL && outset_commit(out) == -1))
 			goto out;
 		if (o->out_dir != NULL)
@@ -361,8 +363,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 	    publish_artifacts(aws->cfg, &aws->cr, aws->http, o->bucket,
 	    o->expected_bucket_owner, o->bucket_pattern, &b, &bucket)) == -1)
 		goto out;
-	if (output_stage(o, &b, out, bucket) ==
-	    -1)
+	if (output_stage(&os, &b, out, bucket) == -1)
 		goto out;
 	if (o->out_dir != NULL) {
 		if (outset_commit(out) == -1)
@@ -373,7 +374,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 		rc = deploy_command(o, aws->cfg, &aws->cr, aws->http, &b,
 		    bucket);
 	else
-		rc = print ? output_templates(o, &b, bucket != NULL ? bucket :
+		rc = print ? output_templates(&os, &b, bucket != NULL ? bucket :
 		    o->bucket) : 0;
 out:
 	free(bucket);
@@ -404,11 +405,13 @@ cmd_template(const struct options *o, struct aws *aws UNUSED)
 static int
 cmd_fetch(const struct options *o, struct aws *aws UNUSED)
 {
-	struct cache	*cache;
-	int		 rc;
+	struct deno_source_spec	 ds;
+	struct cache		*cache;
+	int			 rc;
 
+	options_deno_source_spec(o, &ds);
 	cache = cache_open(o->cache_dir);
-	rc = deno_source_fetch(o, cache);
+	rc = deno_source_fetch(&ds, cache);
 	cache_free(cache);
 	return rc;
 }

@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "buf.h"
+#include "deno_source.h"
 #include "doc.h"
 #include "log.h"
 #include "options.h"
 #include "outfile.h"
+#include "output.h"
 #include "regions.h"
 #include "stackset.h"
 #include "xalloc.h"
@@ -102,24 +104,6 @@ options_free(struct options *o)
 	memset(o, 0, sizeof(*o));
 }
 
-const char *
-arch_lambda_name(enum arch a)
-{
-	return a == ARCH_X86_64 ? "x86_64" : "arm64";
-}
-
-const char *
-arch_deno_name(enum arch a)
-{
-	return a == ARCH_X86_64 ? "x86_64" : "aarch64";
-}
-
-const char *
-runtime_name(enum lambda_runtime r)
-{
-	return r == RUNTIME_AL2 ? "provided.al2" : "provided.al2023";
-}
-
 /* Validators. Each returns 0 when the string is acceptable. */
 
 static int
@@ -133,54 +117,6 @@ all_digits(const char *s, size_t n)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
 	return 1;
-}
-
-/* One numeric version component: digits, no leading zero, at most 6. */
-static const char *
-version_number(const char *s)
-{
-	size_t	n = strspn(s, "0123456789");
-
-	if (n == 0 || n > 6 || (n > 1 && s[0] == '0'))
-		return NULL;
-	return s + n;
-}
-
-int
-valid_deno_version(const char *v, char **normalised)
-{
-	const char	*p = v;
-	int		 i;
-
-	if (normalised != NULL)
-		*normalised = NULL;
-	if (strcmp(v, "latest") == 0) {
-		if (normalised != NULL)
-			*normalised = xstrdup(v);
-		return 0;
-	}
-	if (*p == 'v')
-		p++;
-	for (i = 0; i < 3; i++) {
-		if ((p = version_number(p)) == NULL)
-			return -1;
-		if (i < 2 && *p++ != '.')
-			return -1;
-	}
-	/* A pre-release suffix as Deno names them: -rc.1, -alpha.2 */
-	if (*p == '-') {
-		p++;
-		if (*p == '\0' || strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.") != strlen(p) ||
-		    strlen(p) > 32)
-			return -1;
-		p += strlen(p);
-	}
-	if (*p != '\0')
-		return -1;
-	if (normalised != NULL)
-		*normalised = *v == 'v' ? xstrdup(v) : xasprintf("v%s", v);
-	return 0;
 }
 
 static int
@@ -1675,6 +1611,56 @@ options_default_cache_dir(void)
 	if ((v = getenv("HOME")) != NULL && *v != '\0')
 		return xasprintf("%s/.cache/cfngen", v);
 	return NULL;
+}
+
+void
+options_deno_source_spec(const struct options *o, struct deno_source_spec *s)
+{
+	char	*dflt = options_default_cache_dir();
+
+	memset(s, 0, sizeof(*s));
+	s->arch = o->arch;
+	s->version = o->deno_version;
+	s->bin = o->deno_bin;
+	s->zip = o->deno_zip;
+	s->sha256 = o->deno_sha256;
+	s->base_url = o->deno_base_url;
+	s->cache_dir = o->cache_dir;
+	s->cache_dir_default = dflt != NULL && o->cache_dir != NULL &&
+	    strcmp(dflt, o->cache_dir) == 0;
+	s->offline = o->offline;
+	free(dflt);
+}
+
+void
+options_stacks_spec(const struct options *o, struct stacks_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->stack = o->stack;
+	s->create_example = o->create_example;
+	s->runtime = o->runtime;
+	s->layer_name = o->layer_name;
+	s->layer_stack_name = o->layer_stack_name;
+	s->layer_arn = o->layer_arn;
+	s->share = o->share;
+	s->bucket_pattern = o->bucket_pattern;
+	s->multi_region = o->nregions > 0;
+	s->export_layer_arn = o->export_layer_arn;
+	s->cdk_compat = o->cdk_compat;
+	s->log_retention = o->log_retention;
+	s->url_auth = o->url_auth;
+}
+
+void
+options_output_spec(const struct options *o, struct output_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	options_stacks_spec(o, &s->stacks);
+	s->format = o->format;
+	s->out_dir = o->out_dir;
+	s->bucket = o->bucket;
+	s->check = o->check;
+	s->output = o->output;
 }
 
 /* The organization of --share, when it names exactly one. */

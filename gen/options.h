@@ -13,32 +13,7 @@ struct buf;
 
 #include <stddef.h>
 
-enum arch {
-	ARCH_ARM64,
-	ARCH_X86_64
-};
-
-enum lambda_runtime {
-	RUNTIME_AL2023,
-	RUNTIME_AL2
-};
-
-enum stack_sel {
-	STACK_UNSET,		/* layer, or all with --create-example */
-	STACK_LAYER,
-	STACK_EXAMPLE,
-	STACK_ALL
-};
-
-enum format {
-	FORMAT_YAML,
-	FORMAT_JSON
-};
-
-enum url_auth {
-	URL_AUTH_NONE,
-	URL_AUTH_AWS_IAM
-};
+#include "target.h"
 
 /* --tags KEY=VALUE (deploy). */
 struct option_tag {
@@ -145,13 +120,27 @@ int		 options_finish(struct options *, const char *command,
  */
 char		*options_default_cache_dir(void);
 
-/* Names as AWS and Deno spell them. Static strings. */
-const char	*arch_lambda_name(enum arch);	/* "arm64", "x86_64" */
-const char	*arch_deno_name(enum arch);	/* "aarch64", "x86_64" */
-const char	*runtime_name(enum lambda_runtime); /* "provided.al2023" */
+struct deno_source_spec;
+struct output_spec;
+struct stacks_spec;
 
-/* Validators, exposed for the fuzzers and unit tests; 0 when valid. */
-int		 valid_deno_version(const char *, char **normalised);
+/*
+ * What a module needs of the options, in the module's own struct (its
+ * header says what each field means): the one place that maps the options
+ * onto them. The strings stay the options'; the structs are valid while o
+ * is and unchanged.
+ */
+void		 options_deno_source_spec(const struct options *o,
+		    struct deno_source_spec *);
+void		 options_output_spec(const struct options *o,
+		    struct output_spec *);
+void		 options_stacks_spec(const struct options *o,
+		    struct stacks_spec *);
+
+/*
+ * Validators, exposed for the fuzzers and unit tests; 0 when valid. The
+ * Deno version's is valid_deno_version() in target.h.
+ */
 int		 valid_layer_arn(const char *);
 int		 valid_layer_name(const char *);
 int		 valid_bucket_name(const char *);

@@ -33,22 +33,22 @@
 
 /* The text of one stack's template in the chosen format, appended to out. */
 static int
-render(const struct options *o, const struct build_result *b,
+render(const struct output_spec *s, const struct build_result *b,
     enum stack_sel which, const char *bucket, struct buf *out)
 {
 	struct doc	*d;
 	int		 rc;
 
-	if ((d = stacks_build(o, b, which, bucket)) == NULL)
+	if ((d = stacks_build(&s->stacks, b, which, bucket)) == NULL)
 		return -1;
-	rc = o->format == FORMAT_JSON ? json_emit(d, out) :
+	rc = s->format == FORMAT_JSON ? json_emit(d, out) :
 	    yamlio_emit(d, COMMENT, out);
 	doc_free(d);
 	return rc;
 }
 
 int
-output_stage(const struct options *o, const struct build_result *b,
+output_stage(const struct output_spec *s, const struct build_result *b,
     struct outset *out, const char *bucket)
 {
 	static const struct {
@@ -63,22 +63,23 @@ output_stage(const struct options *o, const struct build_result *b,
 	size_t		 i;
 	int		 rc = 0;
 
-	if (o->out_dir == NULL)
+	if (s->out_dir == NULL)
 		return 0;
 	if (bucket == NULL)
-		bucket = o->bucket;
+		bucket = s->bucket;
 	for (i = 0; rc == 0 && i < sizeof(files) / sizeof(files[0]); i++) {
-		if (files[i].which == STACK_EXAMPLE && !o->create_example)
+		if (files[i].which == STACK_EXAMPLE &&
+		    !s->stacks.create_example)
 			continue;
 		buf_init(&text, MAX_TEMPLATE);
 		name = xasprintf("%s.template.%s", files[i].name,
-		    o->format == FORMAT_JSON ? "json" : "yaml");
-		if (render(o, b, files[i].which, bucket, &text) == -1 ||
+		    s->format == FORMAT_JSON ? "json" : "yaml");
+		if (render(s, b, files[i].which, bucket, &text) == -1 ||
 		    outfile_put_unsynced(outset_add(out, name), text.data,
 		    text.len, 0666) == -1)
 			rc = -1;
 		else
-			log_verbose("%s/%s: staged", o->out_dir, name);
+			log_verbose("%s/%s: staged", s->out_dir, name);
 		free(name);
 		buf_free(&text);
 	}
@@ -143,21 +144,21 @@ out:
 }
 
 int
-output_templates(const struct options *o, const struct build_result *b,
+output_templates(const struct output_spec *s, const struct build_result *b,
     const char *bucket)
 {
 	struct buf	text;
 	int		rc = -1;
 
 	if (bucket == NULL)
-		bucket = o->bucket;
+		bucket = s->bucket;
 	buf_init(&text, MAX_TEMPLATE);
-	if (render(o, b, stacks_selected(o), bucket, &text) == -1)
+	if (render(s, b, stacks_selected(&s->stacks), bucket, &text) == -1)
 		goto out;
-	if (o->check != NULL)
-		rc = check(o->check, &text);
-	else if (o->output != NULL && strcmp(o->output, "-") != 0)
-		rc = outfile_put(o->output, text.data, text.len, 0666);
+	if (s->check != NULL)
+		rc = check(s->check, &text);
+	else if (s->output != NULL && strcmp(s->output, "-") != 0)
+		rc = outfile_put(s->output, text.data, text.len, 0666);
 	else if ((rc = write_all(STDOUT_FILENO, text.data, text.len)) == -1)
 		log_error("stdout: %s", strerror(errno));
 out:
@@ -166,8 +167,8 @@ out:
 }
 
 int
-output_render(const struct options *o, const struct build_result *b,
+output_render(const struct output_spec *s, const struct build_result *b,
     enum stack_sel which, const char *bucket, struct buf *out)
 {
-	return render(o, b, which, bucket, out);
+	return render(s, b, which, bucket, out);
 }

@@ -616,6 +616,7 @@ regions_stackset(const struct options *o, const struct build_result *b,
 	struct session		 ss;
 	struct pool		 p;
 	struct stackset_spec	 spec;
+	struct stacks_spec	 stk;
 	struct cfn		*cfn = NULL;
 	struct doc		*d = NULL;
 	struct buf		 text;
@@ -633,8 +634,9 @@ regions_stackset(const struct options *o, const struct build_result *b,
 	 * buckets are the caller's: name its account literally.
 	 */
 	bucket = pattern_fill(bucket_pattern(o), "${AWS::Region}", ss.account);
-	if ((d = stacks_build(o, b, stacks_selected(o), bucket)) == NULL ||
-	    yamlio_emit(d, NULL, &text) == -1)
+	options_stacks_spec(o, &stk);
+	if ((d = stacks_build(&stk, b, stacks_selected(&stk), bucket)) ==
+	    NULL || yamlio_emit(d, NULL, &text) == -1)
 		goto out;
 	if (cross_account(o, ss.account) && grant_read(o, &ss) == -1)
 		goto out;
@@ -779,12 +781,15 @@ regions_deploy(const struct options *o, const struct build_result *b,
 	struct deploy_tag	*tags = NULL;
 	struct doc		*d = NULL;
 	struct buf		 text;
-	enum stack_sel		 which = stacks_selected(o);
+	struct stacks_spec	 stk;
+	enum stack_sel		 which;
 	const char		*stack;
 	char			*failed = NULL;
 	size_t			 i, nfailed, w = 6, ws = 6;
 	int			 rc = -1;
 
+	options_stacks_spec(o, &stk);
+	which = stacks_selected(&stk);
 	stack = o->stack_name != NULL ? o->stack_name :
 	    which == STACK_EXAMPLE ? STACKS_EXAMPLE_STACK : o->layer_stack_name;
 	buf_init(&text, 0);
@@ -792,7 +797,7 @@ regions_deploy(const struct options *o, const struct build_result *b,
 	if (session_open(home, cr, h, &ss) == -1)
 		return -1;
 	/* One text for every region: the bucket is a !Sub. */
-	if ((d = stacks_build(o, b, which, NULL)) == NULL ||
+	if ((d = stacks_build(&stk, b, which, NULL)) == NULL ||
 	    yamlio_emit(d, NULL, &text) == -1)
 		goto out;
 	/* A region whose upload failed is not deployed; the others are. */

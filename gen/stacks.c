@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifacts.h"
 #include "assets.h"
 #include "buf.h"
 #include "log.h"
@@ -43,11 +44,11 @@ static const struct {
 };
 
 enum stack_sel
-stacks_selected(const struct options *o)
+stacks_selected(const struct stacks_spec *s)
 {
-	if (o->stack != STACK_UNSET)
-		return o->stack;
-	return o->create_example ? STACK_ALL : STACK_LAYER;
+	if (s->stack != STACK_UNSET)
+		return s->stack;
+	return s->create_example ? STACK_ALL : STACK_LAYER;
 }
 
 static struct doc *
@@ -125,7 +126,7 @@ seq_of(struct doc *item)
  * region, likewise; else the bucket given or uploaded to, else the CDK one.
  */
 static struct doc *
-bucket_value(const struct options *o, const char *bucket)
+bucket_value(const struct stacks_spec *s, const char *bucket)
 {
 	struct doc	*d;
 	char		*sub;
@@ -133,13 +134,13 @@ bucket_value(const struct options *o, const char *bucket)
 	/* a bucket name has no '$': this is already a Sub (StackSets) */
 	if (bucket != NULL && strstr(bucket, "${") != NULL)
 		return doc_fn("Fn::Sub", doc_str(bucket));
-	if (o->bucket_pattern != NULL) {
-		sub = regions_pattern_sub(o->bucket_pattern);
+	if (s->bucket_pattern != NULL) {
+		sub = regions_pattern_sub(s->bucket_pattern);
 		d = doc_fn("Fn::Sub", doc_str(sub));
 		free(sub);
 		return d;
 	}
-	if (bucket != NULL && o->nregions == 0)
+	if (bucket != NULL && !s->multi_region)
 		return doc_str(bucket);
 	return doc_fn("Fn::Sub", doc_str(CDK_ASSETS_BUCKET));
 }
@@ -192,7 +193,7 @@ add_shares(struct doc *d, const char *sk, const char *share)
 }
 
 static struct doc *
-layer_stack(const struct options *o, const struct build_result *b,
+layer_stack(const struct stacks_spec *s, const struct build_result *b,
     const char *bucket)
 {
 	struct doc	*d, *runtimes, *arn, *export;
@@ -206,16 +207,16 @@ layer_stack(const struct options *o, const struct build_result *b,
 	}
 	if ((d = skeleton(sk)) == NULL)
 		return NULL;
-	runtimes = seq_of(doc_str(runtime_name(o->runtime)));
+	runtimes = seq_of(doc_str(runtime_name(s->runtime)));
 	/* provided.al2 too, when Deno fits its glibc 2.26 */
-	if (o->runtime != RUNTIME_AL2 && b->fits_al2)
+	if (s->runtime != RUNTIME_AL2 && b->fits_al2)
 		doc_seq_add(runtimes, doc_str(runtime_name(RUNTIME_AL2)));
 	desc = xasprintf("Deno %s custom runtime for AWS Lambda (%s)",
 	    b->deno_version, arch);
 #define L "Resources/" LAYER_ID "/Properties/"
-	rc |= set_at(d, sk, L "LayerName", doc_str(o->layer_name));
+	rc |= set_at(d, sk, L "LayerName", doc_str(s->layer_name));
 	rc |= set_at(d, sk, L "Description", doc_str(desc));
-	rc |= set_at(d, sk, L "Content/S3Bucket", bucket_value(o, bucket));
+	rc |= set_at(d, sk, L "Content/S3Bucket", bucket_value(s, bucket));
 	rc |= set_at(d, sk, L "Content/S3Key", doc_str(b->layer.key));
 	rc |= set_at(d, sk, L "CompatibleArchitectures", seq_of(doc_str(arch)));
 	rc |= set_at(d, sk, L "CompatibleRuntimes", runtimes);
@@ -224,7 +225,7 @@ layer_stack(const struct options *o, const struct build_result *b,
 	rc |= set_at(d, sk, "Outputs/DenoVersion/Value",
 	    doc_str(b->deno_version));
 	free(desc);
-	if (rc == 0 && o->export_layer_arn) {
+	if (rc == 0 && s->export_layer_arn) {
 		if ((arn = get_at(d, sk, "Outputs/LayerArn")) == NULL)
 			rc = -1;
 		else {
@@ -234,8 +235,8 @@ layer_stack(const struct options *o, const struct build_result *b,
 			rc = doc_map_set(arn, "Export", export);
 		}
 	}
-	if (rc == 0 && o->share != NULL)
-		rc = add_shares(d, sk, o->share);
+	if (rc == 0 && s->share != NULL)
+		rc = add_shares(d, sk, s->share);
 	if (rc != 0) {
 		doc_free(d);
 		return NULL;
@@ -245,23 +246,23 @@ layer_stack(const struct options *o, const struct build_result *b,
 
 /* How the example function names its layer. */
 static struct doc *
-layer_reference(const struct options *o, enum stack_sel which)
+layer_reference(const struct stacks_spec *s, enum stack_sel which)
 {
 	struct doc	*m;
 
-	if (o->layer_arn != NULL)
-		return doc_str(o->layer_arn);
+	if (s->layer_arn != NULL)
+		return doc_str(s->layer_arn);
 	if (which == STACK_ALL)
 		return doc_fn("Ref", doc_str(LAYER_ID));
 	/* A weak reference: no export to block the next layer version. */
 	m = doc_map();
-	doc_map_set(m, "StackName", doc_str(o->layer_stack_name));
+	doc_map_set(m, "StackName", doc_str(s->layer_stack_name));
 	doc_map_set(m, "OutputName", doc_str("LayerArn"));
 	return doc_fn("Fn::GetStackOutput", m);
 }
 
 static struct doc *
-example_stack(const struct options *o, const struct build_result *b,
+example_stack(const struct stacks_spec *s, const struct build_result *b,
     enum stack_sel which, const char *bucket)
 {
 	struct doc	*d, *res;
@@ -273,7 +274,7 @@ example_stack(const struct options *o, const struct build_result *b,
 		    STACKS_EXAMPLE_STACK);
 		return NULL;
 	}
-	if (o->runtime == RUNTIME_AL2) {
+	if (s->runtime == RUNTIME_AL2) {
 		/* options_finish() refuses this; keep every template deployable */
 		log_error("%s: Lambda no longer creates provided.al2 functions",
 		    STACKS_EXAMPLE_STACK);
@@ -282,13 +283,13 @@ example_stack(const struct options *o, const struct build_result *b,
 	if ((d = skeleton(sk)) == NULL)
 		return NULL;
 #define F "Resources/Function/Properties/"
-	rc |= set_at(d, sk, F "Runtime", doc_str(runtime_name(o->runtime)));
+	rc |= set_at(d, sk, F "Runtime", doc_str(runtime_name(s->runtime)));
 	rc |= set_at(d, sk, F "Architectures",
 	    seq_of(doc_str(arch_lambda_name(b->arch))));
-	rc |= set_at(d, sk, F "Code/S3Bucket", bucket_value(o, bucket));
+	rc |= set_at(d, sk, F "Code/S3Bucket", bucket_value(s, bucket));
 	rc |= set_at(d, sk, F "Code/S3Key", doc_str(b->example.key));
-	rc |= set_at(d, sk, F "Layers", seq_of(layer_reference(o, which)));
-	if (o->layer_arn == NULL && which != STACK_ALL) {
+	rc |= set_at(d, sk, F "Layers", seq_of(layer_reference(s, which)));
+	if (s->layer_arn == NULL && which != STACK_ALL) {
 		/*
 		 * Fn::GetStackOutput is resolved when the stack is updated,
 		 * and "aws cloudformation deploy" skips a template that did
@@ -305,10 +306,10 @@ example_stack(const struct options *o, const struct build_result *b,
 	}
 #undef F
 	rc |= set_at(d, sk, "Resources/FunctionLogGroup/Properties/"
-	    "RetentionInDays", doc_int(o->log_retention));
+	    "RetentionInDays", doc_int(s->log_retention));
 	rc |= set_at(d, sk, "Resources/FunctionUrl/Properties/AuthType",
-	    doc_str(o->url_auth == URL_AUTH_AWS_IAM ? "AWS_IAM" : "NONE"));
-	if (rc == 0 && o->cdk_compat) {
+	    doc_str(s->url_auth == URL_AUTH_AWS_IAM ? "AWS_IAM" : "NONE"));
+	if (rc == 0 && s->cdk_compat) {
 		/*
 		 * The function CDK deployed has most likely run, so Lambda
 		 * has made /aws/lambda/<its name> already, and creating a
@@ -328,7 +329,7 @@ example_stack(const struct options *o, const struct build_result *b,
 			rc = -1;
 		rc |= doc_map_set(props, "LoggingConfig", lc);
 	}
-	if (rc == 0 && o->url_auth == URL_AUTH_AWS_IAM) {
+	if (rc == 0 && s->url_auth == URL_AUTH_AWS_IAM) {
 		/* IAM callers are authorised by their own policies. */
 		if ((res = get_at(d, sk, "Resources")) == NULL ||
 		    doc_map_del(res, "FunctionUrlPermission") == -1 ||
@@ -512,21 +513,21 @@ with_cdk_ids(struct doc *d)
 }
 
 struct doc *
-stacks_build(const struct options *o, const struct build_result *b,
+stacks_build(const struct stacks_spec *s, const struct build_result *b,
     enum stack_sel which, const char *bucket)
 {
 	struct doc	*d = NULL, *ex = NULL;
 
 	switch (which) {
 	case STACK_LAYER:
-		d = layer_stack(o, b, bucket);
+		d = layer_stack(s, b, bucket);
 		break;
 	case STACK_EXAMPLE:
-		d = example_stack(o, b, which, bucket);
+		d = example_stack(s, b, which, bucket);
 		break;
 	case STACK_ALL:
-		if ((d = layer_stack(o, b, bucket)) == NULL ||
-		    (ex = example_stack(o, b, which, bucket)) == NULL ||
+		if ((d = layer_stack(s, b, bucket)) == NULL ||
+		    (ex = example_stack(s, b, which, bucket)) == NULL ||
 		    merge_section(d, ex, "Resources") == -1 ||
 		    merge_section(d, ex, "Outputs") == -1 ||
 		    doc_map_set(d, "Description", doc_str("Deno custom runtime "
@@ -541,7 +542,7 @@ stacks_build(const struct options *o, const struct build_result *b,
 		log_error("templates: no stack selected");
 		break;
 	}
-	if (d != NULL && o->cdk_compat)
+	if (d != NULL && s->cdk_compat)
 		d = with_cdk_ids(d);
 	return d;
 }

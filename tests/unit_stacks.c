@@ -14,6 +14,15 @@
 #define EXAMPLE_KEY	"pre/2222222222222222222222222222222222222222222222222222222222222222.zip"
 
 static struct build_result	b;
+static struct stacks_spec	sp;
+
+/* What stacks.h receives of o, as the callers fill it. */
+static const struct stacks_spec *
+spec(const struct options *o)
+{
+	options_stacks_spec(o, &sp);
+	return &sp;
+}
 
 static void
 result(enum arch arch, int fits_al2)
@@ -51,7 +60,7 @@ str_at(struct doc *d, const char *path)
 static struct doc *
 build(struct options *o, enum stack_sel which, const char *bucket)
 {
-	struct doc	*d = stacks_build(o, &b, which, bucket);
+	struct doc	*d = stacks_build(spec(o), &b, which, bucket);
 
 	ok(d != NULL, "stack %d builds", (int)which);
 	return d;
@@ -175,8 +184,17 @@ test_layer(void)
 	    "CompatibleRuntimes/0"), "provided.al2") == 0,
 	    "--runtime provided.al2 lists it once");
 	doc_free(d);
-	ok(stacks_build(&o, &b, STACK_EXAMPLE, NULL) == NULL,
+	ok(stacks_build(spec(&o), &b, STACK_EXAMPLE, NULL) == NULL,
 	    "no example function on provided.al2");
+
+	options_set(&o, "regions", "eu-west-1,us-east-1");
+	d = build(&o, STACK_LAYER, "my-bucket");
+	v = at(d, "Resources/Layer/Properties/Content/S3Bucket");
+	ok(doc_type(v) == DOC_FN && strcmp(doc_fn_name(v), "Fn::Sub") == 0 &&
+	    strcmp(doc_str_val(doc_fn_arg(v)), "cdk-hnb659fds-assets-"
+	    "${AWS::AccountId}-${AWS::Region}") == 0,
+	    "--regions: the bucket of each region, not the literal");
+	doc_free(d);
 	options_free(&o);
 }
 
@@ -263,10 +281,10 @@ test_example(void)
 	doc_free(d);
 
 	b.has_example = 0;
-	ok(stacks_build(&o, &b, STACK_EXAMPLE, NULL) == NULL,
+	ok(stacks_build(spec(&o), &b, STACK_EXAMPLE, NULL) == NULL,
 	    "no example zip: refused");
 	b.layer.key = NULL;
-	ok(stacks_build(&o, &b, STACK_LAYER, NULL) == NULL,
+	ok(stacks_build(spec(&o), &b, STACK_LAYER, NULL) == NULL,
 	    "no layer zip: refused");
 	options_free(&o);
 }
@@ -279,7 +297,7 @@ test_all(void)
 
 	options_init(&o);
 	options_set(&o, "create-example", NULL);
-	ok(stacks_selected(&o) == STACK_ALL, "--create-example means all");
+	ok(stacks_selected(spec(&o)) == STACK_ALL, "--create-example means all");
 	result(ARCH_ARM64, 0);
 	d = build(&o, STACK_ALL, NULL);
 	ok(at(d, "Resources/Layer") && at(d, "Resources/Function"),
@@ -297,7 +315,7 @@ test_all(void)
 	options_free(&o);
 
 	options_init(&o);
-	ok(stacks_selected(&o) == STACK_LAYER, "default: the layer");
+	ok(stacks_selected(spec(&o)) == STACK_LAYER, "default: the layer");
 	options_free(&o);
 }
 
