@@ -1,8 +1,9 @@
 /*
  * The artifacts of a run, assembled from the steps of the other modules:
- * the Deno (deno_source.h), what its binary is and needs (inspect.h),
- * the checks of that against --arch and --runtime, the zips (layer.h) and
- * manifest.json, written into the output set the caller owns.
+ * the Deno (source.h), what its binary is and needs (inspect.h), the checks
+ * of that against --arch and --runtime, what an earlier build of the same
+ * inputs came out as (builds.h), the zips (layer.h) and manifest.json
+ * (manifest.h), written into the output set the caller owns.
  *
  * A first build from a release zip inflates its deno in a second thread
  * (inspect.h) while this one copies the compressed entry into the layer;
@@ -11,47 +12,30 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "artifacts.h"
 #include "assets.h"
 #include "builds.h"
-#include "cache.h"
-#include "deno_source.h"
 #include "digest.h"
 #include "elf.h"
 #include "inspect.h"
-#include "manifest.h"
 #include "layer.h"
 #include "log.h"
-#include "outfile.h"
+#include "manifest.h"
 #include "outset.h"
+#include "source.h"
 #include "xalloc.h"
 
 #define EXAMPLE_NAME	"example-fn.zip"
 #define AL2_GLIBC	26	/* glibc 2.26 on Amazon Linux 2 */
 #define AL2023_GLIBC	34	/* glibc 2.34 on Amazon Linux 2023 */
 
-/* The Deno a run builds from. */
-struct source {
-	struct deno_input	 in;
-	char			*what;	/* how to name it: "--deno-zip deno.zip" */
-	struct layer_input	*zip;	/* the release zip's "deno", or NULL */
-	uint64_t		 size;	/* the binary's size */
-	char			 sha256[SHA256_HEX_LEN + 1]; /* zip's or binary's */
-};
-
 /* One assembly: what it is given, and what it has found so far. */
 struct job {
-	const struct options	*o;
+	const struct artifacts_spec *o;
 	struct cache		*cache;
 	struct outset		*out;
 	struct build_result	*b;
@@ -61,118 +45,6 @@ struct job {
 	char			*key;	/* of the build record, or NULL */
 	struct artifact		 known;	/* what the record says, or zeros */
 };
-
-static int
-source_open(const struct options *o, struct cache *c, struct source *s)
-{
-	struct deno_source_spec	ds;
-	struct stat		st;
-
-	options_deno_source_spec(o, &ds);
-	if (deno_source_resolve(&ds, c, &s->in) == -1)
-		return -1;
-	if (s->in.bin_path != NULL) {
-		s->what = xasprintf("--deno-bin %s", s->in.bin_path);
-		if (stat(s->in.bin_path, &st) == -1) {
-			log_usage("%s: %s", s->what, strerror(errno));
-			return -1;
-		}
-		s->size = (uint64_t)st.st_size;
-		return 0;
-	}
-	s->what = o->deno_zip != NULL ? xasprintf("--deno-zip %s", o->deno_zip) :
-	    xstrdup(s->in.zip_path);
-	if ((s->zip = layer_input_open(s->in.zip_path, "deno", s->what)) == NULL)
-		return -1;
-	s->size = layer_input_size(s->zip);
-	return 0;
-}
-
-static void
-source_close(struct source *s)
-{
-	layer_input_close(s->zip);
-	deno_input_free(&s->in);
-	free(s->what);
-}
-
-static const char *
-source_path(const struct source *s)
-{
-	return s->in.bin_path != NULL ? s->in.bin_path : s->in.zip_path;
-}
-
-/*
- * The SHA-256 of the Deno zip or binary without reading it, when known: the
- * release cache knows it, or a digest record of this very file (device,
- * inode, size, modification and change times; any write to the file moves
- * its change time) remembers it from an earlier run.
- */
-static int
-source_known(struct cache *c, struct source *s)
-{
-	struct stat	 st;
-	char		*name, *text;
-	int		 rc = 0;
-
-	if (s->in.bin_path == NULL && s->in.zip_sha256 != NULL &&
-	    valid_sha256_hex(s->in.zip_sha256) == 0) {
-		memcpy(s->sha256, s->in.zip_sha256, SHA256_HEX_LEN + 1);
-		return 1;
-	}
-	if (stat(source_path(s), &st) == -1)
-		return 0;
-	name = cache_identity_name(&st);
-	if ((text = cache_get(c, "digests", name, "cfngen-digest 1")) !=
-	    NULL && cache_field_hex(text, "sha256", s->sha256) == 0) {
-		log_verbose("%s: SHA-256 remembered (digests/%s)",
-		    source_path(s), name);
-		rc = 1;
-	}
-	free(text);
-	free(name);
-	return rc;
-}
-
-static int
-same_file_state(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	    a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-/* Hashes the Deno zip or binary, and remembers the digest for next time. */
-static int
-source_digest(struct cache *c, struct source *s)
-{
-	struct stat	 before, after;
-	unsigned char	 md[SHA256_LEN];
-	char		*name, *text;
-	int		 settled;
-
-	settled = stat(source_path(s), &before) == 0;
-	if (sha256_file(source_path(s), md, NULL) == -1)
-		return -1;
-	hex_encode(md, SHA256_LEN, s->sha256);
-	/*
-	 * A file written in the last seconds could be written again within
-	 * the resolution of its timestamps: remember settled files only.
-	 */
-	settled = settled && stat(source_path(s), &after) == 0 &&
-	    same_file_state(&before, &after) && cache_settled(&after);
-	if (settled) {
-		name = cache_identity_name(&after);
-		text = xasprintf("cfngen-digest 1\nsha256 %s\n", s->sha256);
-		cache_put(c, "digests", name, text);
-		free(text);
-		free(name);
-	}
-	return 0;
-}
 
 static enum arch
 other_arch(enum arch a)
@@ -188,7 +60,7 @@ arch_machine(enum arch a)
 
 /* Does the binary fit --arch and --runtime? */
 static int
-check_verdict(const struct options *o, const struct source *s,
+check_verdict(const struct artifacts_spec *o, const struct source *s,
     const struct build_result *b, const struct verdict *v)
 {
 	const char	*subject = s->zip != NULL ? "deno is " : "";
@@ -200,13 +72,13 @@ check_verdict(const struct options *o, const struct source *s,
 		    subject, v->elf.type);
 		return -1;
 	}
-	if (v->elf.machine != arch_machine(o->arch) || v->elf.elf_class != 64) {
-		if (v->elf.machine == arch_machine(other_arch(o->arch)) &&
+	if (v->elf.machine != arch_machine(o->deno.arch) || v->elf.elf_class != 64) {
+		if (v->elf.machine == arch_machine(other_arch(o->deno.arch)) &&
 		    v->elf.elf_class == 64)
 			log_usage("%s: %sbuilt for %s, but --arch is %s; "
 			    "pass --arch %s", s->what, subject, m,
-			    arch_lambda_name(o->arch),
-			    arch_lambda_name(other_arch(o->arch)));
+			    arch_lambda_name(o->deno.arch),
+			    arch_lambda_name(other_arch(o->deno.arch)));
 		else if (m != NULL)
 			log_usage("%s: %sbuilt for %s; Lambda runs x86_64 "
 			    "and arm64", s->what, subject, m);
@@ -239,9 +111,9 @@ check_verdict(const struct options *o, const struct source *s,
 
 /* A local Deno (--deno-zip, --deno-bin) is the version it says it is. */
 static int
-version_from_binary(const struct options *o)
+version_from_binary(const struct artifacts_spec *o)
 {
-	return (o->deno_zip != NULL || o->deno_bin != NULL) &&
+	return (o->deno.zip != NULL || o->deno.bin != NULL) &&
 	    !o->deno_version_set;
 }
 
@@ -250,12 +122,12 @@ version_from_binary(const struct options *o)
  * when given, must agree with.
  */
 static int
-settle_version(const struct options *o, const struct source *s,
+settle_version(const struct artifacts_spec *o, const struct source *s,
     struct build_result *b, const struct verdict *v)
 {
 	const char	*verb = s->zip != NULL ? "holds" : "is";
 
-	if (o->deno_zip == NULL && o->deno_bin == NULL)
+	if (o->deno.zip == NULL && o->deno.bin == NULL)
 		return 0;	/* a release: the version it was fetched as */
 	if (b->deno_version == NULL) {
 		if (v->version[0] == '\0') {
@@ -334,17 +206,17 @@ report(const struct artifact *a, int landed)
  * still being read for it), a name to stage it under meanwhile.
  */
 static char *
-layer_name(const struct options *o, const char *version)
+layer_name(const struct artifacts_spec *o, const char *version)
 {
 	if (version == NULL)
-		return xasprintf("deno-layer-%s.zip", arch_lambda_name(o->arch));
-	return xasprintf("deno-layer-%s-%s.zip", arch_lambda_name(o->arch),
+		return xasprintf("deno-layer-%s.zip", arch_lambda_name(o->deno.arch));
+	return xasprintf("deno-layer-%s-%s.zip", arch_lambda_name(o->deno.arch),
 	    version);
 }
 
 /* The staged layer gets its name, once the version is known. */
 static int
-name_layer(const struct options *o, struct outset *out, struct build_result *b)
+name_layer(const struct artifacts_spec *o, struct outset *out, struct build_result *b)
 {
 	const char	*path;
 	char		*name;
@@ -369,7 +241,7 @@ name_layer(const struct options *o, struct outset *out, struct build_result *b)
  * deterministic, and its size is checked against the record.
  */
 static int
-write_layer(const struct options *o, const struct source *s,
+write_layer(const struct artifacts_spec *o, const struct source *s,
     struct outset *out, struct build_result *b, const struct artifact *known)
 {
 	const struct asset	*boot, *shim;
@@ -422,7 +294,7 @@ out:
 }
 
 static int
-write_example(const struct options *o, struct outset *out,
+write_example(const struct artifacts_spec *o, struct outset *out,
     struct build_result *b)
 {
 	const struct asset	*mod;
@@ -477,7 +349,7 @@ find_source(struct job *j)
 	if ((boot = need_asset("runtime/bootstrap")) == NULL ||
 	    (shim = need_asset("runtime/shim.ts")) == NULL)
 		return -1;
-	if (source_open(j->o, j->cache, s) == -1)
+	if (source_open(&j->o->deno, j->cache, s) == -1)
 		return -1;
 	if (!version_from_binary(j->o))
 		j->b->deno_version = xstrdup(s->in.version);
@@ -504,7 +376,7 @@ find_source(struct job *j)
 	    check_verdict(j->o, s, j->b, &j->v) == -1))
 		return -1;
 	/* What an earlier build of the very same inputs came out as. */
-	if ((j->key = builds_key(s->sha256, s->zip != NULL, j->o->arch,
+	if ((j->key = builds_key(s->sha256, s->zip != NULL, j->o->deno.arch,
 	    j->o->runtime)) != NULL &&
 	    builds_recall(j->cache, j->key, j->o->prefix, &j->known) == -1)
 		memset(&j->known, 0, sizeof(j->known));
@@ -545,12 +417,12 @@ write_all_artifacts(struct job *j)
 	b->glibc_minor = j->v.elf.glibc_minor;
 	b->fits_al2 = j->v.elf.glibc_major < 2 ||
 	    (j->v.elf.glibc_major == 2 && j->v.elf.glibc_minor <= AL2_GLIBC);
-	if (j->o->out_dir != NULL &&
+	if (j->o->keep &&
 	    manifest_write(j->out, b, source_path(&j->s), j->o->runtime) == -1)
 		return -1;
-	if (j->o->out_dir == NULL && b->layer.path != NULL)
+	if (!j->o->keep && b->layer.path != NULL)
 		report(&b->layer, 0);
-	if (j->o->out_dir == NULL && b->has_example)
+	if (!j->o->keep && b->has_example)
 		report(&b->example, 0);
 	if (j->key != NULL && known == NULL && b->layer.path != NULL)
 		builds_record(j->cache, j->key, &b->layer);
@@ -558,7 +430,7 @@ write_all_artifacts(struct job *j)
 }
 
 static void
-job_init(struct job *j, const struct options *o, struct cache *c,
+job_init(struct job *j, const struct artifacts_spec *o, struct cache *c,
     struct outset *out, struct build_result *b)
 {
 	memset(j, 0, sizeof(*j));
@@ -567,7 +439,7 @@ job_init(struct job *j, const struct options *o, struct cache *c,
 	j->cache = c;
 	j->out = out;
 	j->b = b;
-	b->arch = o->arch;
+	b->arch = o->deno.arch;
 }
 
 static int
@@ -581,7 +453,7 @@ job_end(struct job *j, int rc)
 }
 
 int
-artifacts_build(const struct options *o, struct cache *c, struct outset *out,
+artifacts_build(const struct artifacts_spec *o, struct cache *c, struct outset *out,
     struct build_result *b)
 {
 	struct job	j;
@@ -593,7 +465,7 @@ artifacts_build(const struct options *o, struct cache *c, struct outset *out,
 }
 
 int
-artifacts_identify(const struct options *o, struct cache *c,
+artifacts_identify(const struct artifacts_spec *o, struct cache *c,
     struct outset *out, struct build_result *b)
 {
 	struct job	j;
@@ -602,7 +474,7 @@ artifacts_identify(const struct options *o, struct cache *c,
 	if (find_source(&j) == -1)
 		return job_end(&j, -1);
 	/* Known, checked, and not wanted on disk: the record is the layer. */
-	if (o->out_dir == NULL && j.known.sha256 != NULL && j.t == NULL) {
+	if (!o->keep && j.known.sha256 != NULL && j.t == NULL) {
 		b->layer = j.known;
 		memset(&j.known, 0, sizeof(j.known));
 	}

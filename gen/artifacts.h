@@ -24,11 +24,22 @@
 
 #include <stdint.h>
 
+#include "deno_source.h"
 #include "digest.h"
-#include "options.h"
+#include "target.h"
 
 struct cache;
 struct outset;
+
+/* What a build makes, and from what (options_artifacts_spec() fills it). */
+struct artifacts_spec {
+	struct deno_source_spec	 deno;		/* the Deno, and --arch */
+	int			 deno_version_set; /* --deno: binaries must agree */
+	enum lambda_runtime	 runtime;
+	const char		*prefix;	/* of the zips' S3 keys */
+	int			 create_example;
+	int			 keep;		/* an output directory keeps them */
+};
 
 struct artifact {
 	char		*name;		/* "layer", "example" */
@@ -57,10 +68,10 @@ struct build_result {
 #define LAMBDA_UNZIPPED_MAX	262144000ULL
 
 /*
- * Builds everything options ask for into out. Reports failures; -1 on
+ * Builds what spec asks for into out. Reports failures; -1 on
  * error (what was staged stays in out, for its owner to drop).
  */
-int	artifacts_build(const struct options *, struct cache *,
+int	artifacts_build(const struct artifacts_spec *, struct cache *,
 	    struct outset *out, struct build_result *);
 /*
  * For cfngen template: like artifacts_build(), except that when an earlier
@@ -69,7 +80,7 @@ int	artifacts_build(const struct options *, struct cache *,
  * zip is not written again: layer.path is NULL and the rest of layer (size,
  * SHA-256, key) comes from that record. With --out-dir it always builds.
  */
-int	artifacts_identify(const struct options *, struct cache *,
+int	artifacts_identify(const struct artifacts_spec *, struct cache *,
 	    struct outset *out, struct build_result *);
 /*
  * After the caller has committed out into out_dir: the paths in b name

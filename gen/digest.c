@@ -119,6 +119,13 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 }
 
 int
+valid_sha256_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64 ?
+	    0 : -1;
+}
+
+int
 hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -30,6 +30,8 @@ int		 sha256_file(const char *path, unsigned char out[SHA256_LEN],
 void		 hmac_sha256(const void *key, size_t keylen, const void *msg,
 		    size_t msglen, unsigned char out[SHA256_LEN]);
 
+/* 0 when s is a SHA-256 in hex (64 digits, either case), else -1. */
+int		 valid_sha256_hex(const char *s);
 /* The value of one hexadecimal digit (either case), or -1. */
 int		 hex_digit(int c);
 /* Lowercase hex; out holds 2*n+1 bytes. */

@@ -315,6 +315,7 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
     int deploy)
 {
 	struct build_result	 b;
+	struct artifacts_spec	 as;
 	struct output_spec	 os;
 	struct cache		*cache;
 	struct outset		*out;
@@ -322,12 +323,13 @@ produce(const struct options *o, struct aws *aws, int identify, int print,
 	int			 rc = -1;
 
 	memset(&b, 0, sizeof(b));
+	options_artifacts_spec(o, &as);
 	options_output_spec(o, &os);
 	if ((out = outset_open(o->out_dir)) == NULL)
 		return -1;
 	cache = cache_open(o->cache_dir);
-	if ((identify ? artifacts_identify(o, cache, out, &b) :
-	    artifacts_build(o, cache, out, &b)) == -1)
+	if ((identify ? artifacts_identify(&as, cache, out, &b) :
+	    artifacts_build(&as, cache, out, &b)) == -1)
 		goto out;
 	/*
 	 * A StackSet: the uploads, the bucket policy and the StackSet

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifacts.h"
 #include "buf.h"
 #include "deno_source.h"
+#include "digest.h"
 #include "doc.h"
 #include "log.h"
 #include "options.h"
@@ -289,13 +291,6 @@ valid_log_retention(long days)
 		if (retention_days[i] == days)
 			return 0;
 	return -1;
-}
-
-int
-valid_sha256_hex(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64 ?
-	    0 : -1;
 }
 
 int
@@ -1611,6 +1606,18 @@ options_default_cache_dir(void)
 	if ((v = getenv("HOME")) != NULL && *v != '\0')
 		return xasprintf("%s/.cache/cfngen", v);
 	return NULL;
+}
+
+void
+options_artifacts_spec(const struct options *o, struct artifacts_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	options_deno_source_spec(o, &s->deno);
+	s->deno_version_set = o->deno_version_set;
+	s->runtime = o->runtime;
+	s->prefix = o->prefix;
+	s->create_example = o->create_example;
+	s->keep = o->out_dir != NULL;
 }
 
 void

@@ -123,6 +123,7 @@ char		*options_default_cache_dir(void);
 struct deno_source_spec;
 struct output_spec;
 struct stacks_spec;
+struct artifacts_spec;
 
 /*
  * What a module needs of the options, in the module's own struct (its
@@ -130,6 +131,8 @@ struct stacks_spec;
  * onto them. The strings stay the options'; the structs are valid while o
  * is and unchanged.
  */
+void		 options_artifacts_spec(const struct options *o,
+		    struct artifacts_spec *);
 void		 options_deno_source_spec(const struct options *o,
 		    struct deno_source_spec *);
 void		 options_output_spec(const struct options *o,
@@ -145,7 +148,6 @@ int		 valid_layer_arn(const char *);
 int		 valid_layer_name(const char *);
 int		 valid_bucket_name(const char *);
 int		 valid_log_retention(long);
-int		 valid_sha256_hex(const char *);
 /* --share: "public", or account IDs and o-ORGIDs, comma-separated. */
 int		 valid_share(const char *, const char **why);
 int		 valid_account_id(const char *, size_t len);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "digest.h"
 #include "log.h"
 #include "options.h"
 #include "regions.h"
