@@ -84,8 +84,11 @@ need_python() {
 }
 
 # The Python tools run by $PYTHON3 itself, never found on PATH.
+# moto_server is only ever started in the background (moto_server ... &):
+# it execs, so $! is the server itself and test_cleanup's kill stops it
+# (a shell left between them would be killed and leave the server behind).
 moto_server() {
-	"$PYTHON3" -m moto.server "$@"
+	exec "$PYTHON3" -m moto.server "$@"
 }
 # The benchmarks against moto: checks /usr/bin/aws, /usr/bin/time and
 # moto, clears the AWS environment (test keys, AWS_REGION=$1 when given,
