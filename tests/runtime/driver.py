@@ -48,7 +48,9 @@ versions starting with it, skipping it elsewhere with "skip_why".
 Deno version prefix) run in the task root before the
 runtime starts, with the network and a DENO_DIR of their own (kept in
 tests/deps.sh's directory), as a user prepares a function; then the paths
-in "prepare_remove" are deleted. With "offline", the proxy variables point
+in "prepare_remove" are deleted, and files that deno hard-linked to its
+cache get copies of their own, as a zip of the function would give. A
+"readonly" run's task root must share no file with another tree. With "offline", the proxy variables point
 at a tripwire that refuses and records every connection, and the run
 checks that neither it nor the case's module server saw a request.
 "accept_status" is the status the Runtime API accepts results with (202
@@ -76,6 +78,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -372,7 +375,40 @@ def prepare(target, run, task, names, deps):
             os.remove(path)
         else:
             return ["prepare_remove: %s does not exist after preparing" % rel]
+    unlink_shared(task)
     return []
+
+
+def unlink_shared(root):
+    """Gives every file of root that is hard-linked elsewhere a copy of its
+    own, as zipping the function and extracting it on Lambda would.
+    deno install hard-links the packages it puts in node_modules/ to its
+    npm cache, which the prepare DENO_DIR shares with every other run and
+    every concurrent runtime.test on the machine: set_writable() would
+    change the modes of those shared inodes, and another run doing the
+    same between this run's snapshots looked like a write into this task
+    root."""
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink == 1:
+                continue
+            tmp = p + ".unlink-shared"
+            shutil.copy2(p, tmp)
+            os.rename(tmp, p)
+
+
+def shared_inodes(root):
+    """The files of root that are hard-linked elsewhere."""
+    shared = []
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                shared.append("%s (%d links)" % (os.path.relpath(p, root), st.st_nlink))
+    return shared
 
 
 # --------------------------------------------------------------------------
@@ -631,6 +667,16 @@ def run_case(target, case_dir, case, run, top, only):
         env.pop(k, None)
     before = None
     if run.get("readonly"):
+        # A file shared with another tree could change under the snapshot
+        # without this run writing it (and set_writable would change the
+        # other tree).
+        shared = shared_inodes(task)
+        if shared:
+            report("%s: the task root shares no file with another tree" % label,
+                   ["hard-linked: %s" % f for f in shared])
+            if modsrv:
+                modsrv.stop()
+            return
         set_writable(task, False)
         before = snapshot(task)
     layer = target.layer
@@ -718,7 +764,8 @@ def run_case(target, case_dir, case, run, top, only):
     if before is not None:
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         report("%s: nothing written into the read-only task root" % label,
-               ["changed: %s" % c for c in changed])
+               ["changed: %s: (mode, size, mtime_ns) %s -> %s" % (c, before.get(c), after.get(c))
+                for c in changed])
     for path in run.get("paths_exist", []):
         path = subst(path, names)
         report("%s: %s exists" % (label, path), [] if os.path.exists(path) else ["missing"])
