@@ -10,6 +10,15 @@ Accept-Ranges, a strong ETag, If-Range), and logs every request as one line
 "METHOD PATH range=<Range or -> status=<code>" to LOG, before it answers: a
 client that has its answer finds the line in LOG.
 
+The log is cut into a test's steps by /_reset, not by time. Connections
+are numbered as they are accepted, in the order the kernel queued them: a
+client that has exited before the test asks for /_reset had every
+connection it made queued before that request's. So each connection
+belongs to the step that was current when it was accepted, and a request
+of an earlier step (one its client gave up on, still waiting to be read,
+accepted or logged) goes to LOG.late however late it is logged, never into
+the step that LOG now holds.
+
 Faults are chosen by the URL, so each test picks its own through
 --deno-base-url and needs no control state:
 
@@ -38,11 +47,15 @@ Other paths (faults apply to them too, under /f/<spec>):
   /big/N                       answers N bytes
   /obj/<version>/<asset>?...   the redirect target (an "object store")
   /latest/<text>               answers <text> and a newline (release-latest.txt)
-  /_count                      the number of requests logged so far (not logged)
-  /_quiet                      waits (up to 15 s) until every request received
-                               on another connection has been logged, then
-                               answers like /_count (not logged): the test
-                               calls it before it counts or empties LOG
+  /_count                      the number of lines in LOG (not logged)
+  /_reset                      begins a step: empties LOG; lines of the
+                               connections accepted before this request's go
+                               to LOG.late from now on (not logged)
+  /_quiet                      waits until every connection of this step
+                               accepted before this request's will log no
+                               more, then answers like /_count; 503 naming
+                               them if that takes over 30 s (not logged): the
+                               test calls it before it counts
 """
 import hashlib
 import os
@@ -56,19 +69,36 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT, PORT, LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+QUIET_WAIT = 30
 lock = threading.Lock()
+changed = threading.Condition(lock)
 counters = {}
-logged = 0
-busy = 0        # connections that may still log a line
-idle = threading.Condition(lock)
+logged = 0      # lines in LOG
+accepted = 0    # connections accepted so far; each has its number
+numbers = {}    # id(socket) -> its number, until its handler takes it
+live = set()    # the numbers of the connections that may still log a line
+floor = 0       # connections up to this number belong to earlier steps
 
 
-def log(line):
+def log(line, conn):
     global logged
     with lock:
-        logged += 1
-        with open(LOG, "a") as f:
+        if conn > floor:
+            logged += 1
+            path = LOG
+        else:
+            path = LOG + ".late"
+            line = "conn=%d %s" % (conn, line)
+        with open(path, "a") as f:
             f.write(line + "\n")
+
+
+def reset(conn):
+    """Begins a step at connection conn (under lock)."""
+    global floor, logged
+    floor = conn
+    logged = 0
+    open(LOG, "w").close()
 
 
 def parse_spec(spec):
@@ -89,11 +119,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def setup(self):
-        global busy
-        super().setup()
-        self.counted = True
         with lock:
-            busy += 1
+            self.conn = numbers.pop(id(self.request))
+        self.counted = True
+        super().setup()
 
     def finish(self):
         try:
@@ -103,12 +132,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def release(self):
         """This connection will log nothing more."""
-        global busy
         if self.counted:
             self.counted = False
             with lock:
-                busy -= 1
-                idle.notify_all()
+                live.discard(self.conn)
+                changed.notify_all()
 
     def send_response(self, code, message=None):
         # The log line is written before the answer goes out.
@@ -143,7 +171,7 @@ class Handler(BaseHTTPRequestHandler):
             self.logged = True
             log("%s %s range=%s status=%s" % (
                 self.command, self.path, self.headers.get("Range", "-"),
-                self.status))
+                self.status), self.conn)
 
     def handle_request(self, head):
         self.head = head
@@ -151,15 +179,25 @@ class Handler(BaseHTTPRequestHandler):
         self.logged = False
         url = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(url.path)
-        if path in ("/_count", "/_quiet"):
+        if path in ("/_count", "/_quiet", "/_reset"):
             self.logged = True
-            if path == "/_quiet":
-                self.release()
-                with lock:
-                    idle.wait_for(lambda: busy == 0, 15)
+            self.release()
+            code, body = 200, b""
             with lock:
-                n = logged
-            self.answer(200, b"%d\n" % n)
+                if path == "/_reset":
+                    reset(self.conn)
+                if path == "/_quiet":
+                    def pending():
+                        return sorted(n for n in live
+                                      if floor < n < self.conn)
+                    changed.wait_for(lambda: not pending(), QUIET_WAIT)
+                    if pending():
+                        code, body = 503, b"connections %s still open " \
+                            b"after %d s\n" % (str(pending()).encode(),
+                                                QUIET_WAIT)
+                if code == 200:
+                    body = b"%d\n" % logged
+            self.answer(code, body)
             return
         try:
             self.route(path, url.query)
@@ -307,6 +345,24 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def process_request(self, request, client_address):
+        # The accept loop's thread, in the order connections were queued:
+        # the number is given here, before the handler's thread exists.
+        global accepted
+        with lock:
+            accepted += 1
+            numbers[id(request)] = accepted
+            live.add(accepted)
+            n = accepted
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            with lock:
+                numbers.pop(id(request), None)
+                live.discard(n)
+                changed.notify_all()
+            raise
 
 
 if __name__ == "__main__":
