@@ -50,7 +50,8 @@ runtime starts, with the network and a DENO_DIR of their own (kept in
 tests/deps.sh's directory), as a user prepares a function; then the paths
 in "prepare_remove" are deleted, and files that deno hard-linked to its
 cache get copies of their own, as a zip of the function would give. A
-"readonly" run's task root must share no file with another tree. With "offline", the proxy variables point
+"readonly" run's task root must share no file with another tree, and the
+runtime sees it mounted read-only (unshare -m; -r -m when not root). With "offline", the proxy variables point
 at a tripwire that refuses and records every connection, and the run
 checks that neither it nor the case's module server saw a request.
 "accept_status" is the status the Runtime API accepts results with (202
@@ -440,6 +441,45 @@ def snapshot(root):
     return snap
 
 
+# Mounts $1 read-only over itself in the private mount namespace unshare(1)
+# made, enters it (the working directory was the writable one underneath)
+# and runs the rest: the task root as Lambda gives it (EROFS for any write,
+# root or not; modes alone stop no write when the tests run as root).
+READONLY_SH = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && cd "$1" && shift && exec "$@"'
+_readonly = None
+
+
+def readonly_argv(task, argv):
+    """(argv running argv with task mounted read-only, None) or (None, why
+    not): unshare -m as root, unshare -r -m (a user namespace) otherwise."""
+    global _readonly
+    if _readonly is None:
+        unshare = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-r", "-m"]
+        probe = tempfile.mkdtemp(prefix="ro-probe-")
+        try:
+            r = subprocess.run(unshare + ["sh", "-c", READONLY_SH, "sh", probe, "sh", "-c",
+                                          'if (: >"$0/f") 2>/dev/null; then echo writable; else echo read-only; fi',
+                                          probe],
+                               capture_output=True, timeout=30)
+            said = r.stdout.decode("utf-8", "replace").strip()
+            if said == "read-only":
+                _readonly = (unshare, None)
+            else:
+                _readonly = (None, "%s could not mount a task root read-only (exit %d, %s): %s; the "
+                             "readonly runs need util-linux's unshare and mount namespaces (as "
+                             "non-root, user namespaces: sysctl kernel.unprivileged_userns_clone=1)"
+                             % (" ".join(unshare), r.returncode, said or "-",
+                                r.stderr.decode("utf-8", "replace").strip()))
+        except (OSError, subprocess.TimeoutExpired) as e:
+            _readonly = (None, "%s: %s; the readonly runs need util-linux's unshare" % (" ".join(unshare), e))
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+    unshare, why = _readonly
+    if unshare is None:
+        return None, why
+    return unshare + ["sh", "-c", READONLY_SH, "sh", task] + argv, None
+
+
 def set_writable(root, writable):
     for dirpath, dirs, files in os.walk(root):
         for name in files:
@@ -693,6 +733,15 @@ def run_case(target, case_dir, case, run, top, only):
     argv = [os.path.join(layer, "bootstrap")]
     if run.get("shell"):
         argv = run["shell"] + argv
+    if run.get("readonly"):
+        argv, why = readonly_argv(task, argv)
+        if argv is None:
+            set_writable(task, True)
+            report("%s: the task root is mounted read-only, as on Lambda" % label, [why])
+            for srv in (api, modsrv, tripwire):
+                if srv:
+                    srv.stop()
+            return
     p = start(argv, env, task, work)
     try:
         if "init_error" in run:
