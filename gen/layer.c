@@ -24,8 +24,10 @@
 #define IO_CHUNK	(1 << 18)
 #define COPY_CHUNK	(1 << 20)
 #define LOCAL_HEADER	30		/* a local header without name, extras */
+#define ALIGN_BLOCK	65536		/* see align_entry() */
 #define ALIGN_PAGE	4096
-#define ALIGN_FIELD_ID	0xD935		/* zipalign's alignment extra field */
+#define PAD_FIELD_ID	0x6663		/* "cf": cfngen's padding extra field */
+#define EXTRA_MAX	65535		/* one header's extra fields, in bytes */
 
 struct layer_input {
 	char		*path;
@@ -893,28 +895,35 @@ layer_zip_add_file(struct layer_zip *z, const char *name, const char *path,
 
 /*
  * Pads the local header of entry idx, whose header starts at z->next_off,
- * so that its data starts at the same offset within a page as the bytes
- * it is copied from (from): the kernel then copies whole pages, which
- * takes about a fifth less time than bytes that straddle pages unevenly.
- * The padding is the alignment extra field that zipalign writes (ID
- * 0xD935: the alignment, little-endian, then zeros), in the local header
- * only; unzip tools skip it. Returns the padding's length in bytes.
+ * so that its data starts at the same offset within a 64 KiB block as the
+ * bytes it is copied from (from). The kernel's in-file copy then fills the
+ * page cache in large folios: 41.6 MB took 14 ms so placed, and 18 to 21 ms
+ * at any other offset tried, including the same offset within a 4 KiB
+ * page (Linux 6.18, ext4). The padding is a field of cfngen's own (ID
+ * 0x6663, "cf", zeros) in the local header only; unzip tools skip extra
+ * fields they do not know. When it would not fit an extra field's 16-bit
+ * length, the data starts at the same offset within a page instead.
+ * Returns the field's length in bytes.
  */
 static int64_t
 align_entry(struct layer_zip *z, zip_int64_t idx, const char *name,
     uint64_t from)
 {
-	unsigned char	pad[ALIGN_PAGE + 2];
-	uint64_t	header, need;
+	unsigned char	*pad;
+	uint64_t	 data, need;
+	int		 rc;
 
-	/* header, then the field's ID and length (4), then 2 of alignment */
-	header = (uint64_t)z->next_off + LOCAL_HEADER + strlen(name);
-	need = (from + 2 * ALIGN_PAGE - (header + 6) % ALIGN_PAGE) % ALIGN_PAGE + 2;
-	memset(pad, 0, sizeof(pad));
-	pad[0] = ALIGN_PAGE & 0xff;
-	pad[1] = ALIGN_PAGE >> 8;
-	if (zip_file_extra_field_set(z->za, (zip_uint64_t)idx, ALIGN_FIELD_ID,
-	    ZIP_EXTRA_FIELD_NEW, pad, (zip_uint16_t)need, ZIP_FL_LOCAL) == -1) {
+	/* after the header and the field's ID and length (4) */
+	data = (uint64_t)z->next_off + LOCAL_HEADER + strlen(name) + 4;
+	need = (from % ALIGN_BLOCK + ALIGN_BLOCK - data % ALIGN_BLOCK) %
+	    ALIGN_BLOCK;
+	if (need > EXTRA_MAX - 4)
+		need %= ALIGN_PAGE;
+	pad = xcalloc(1, (size_t)need + 1);
+	rc = zip_file_extra_field_set(z->za, (zip_uint64_t)idx, PAD_FIELD_ID,
+	    ZIP_EXTRA_FIELD_NEW, pad, (zip_uint16_t)need, ZIP_FL_LOCAL);
+	free(pad);
+	if (rc == -1) {
 		log_error("%s: %s: %s", z->path, name, zip_strerror(z->za));
 		return -1;
 	}

@@ -3,8 +3,9 @@
  *
  * A layer_zip is written entry by entry, in the order added, each with a
  * fixed Unix mode in the external attributes ("made by" Unix), the DOS
- * time 1980-01-01 00:00 and no extra fields, so the same inputs give the
- * same bytes in any time zone and under any umask. It goes to a temporary
+ * time 1980-01-01 00:00 and no extra fields (but the padding of
+ * layer_zip_add_entry(), which depends on the input only), so the same
+ * inputs give the same bytes in any time zone and under any umask. It goes to a temporary
  * file beside its destination (removed on failure and on SIGINT/SIGTERM)
  * and lands under its name only with layer_zip_commit().
  *
@@ -69,7 +70,7 @@ int			 layer_zip_add_file(struct layer_zip *, const char *name,
 /*
  * The input's entry, compressed bytes copied as they are; when every entry
  * before it is an asset, its data is placed at the same offset within a
- * page as in the input, so the copy moves whole pages.
+ * 64 KiB block as in the input, which makes the in-kernel copy faster.
  */
 int			 layer_zip_add_entry(struct layer_zip *, const char *name,
 			    struct layer_input *, unsigned int mode);

@@ -3,10 +3,11 @@
 usage: layer_zip.py list ZIP      one line per entry, in archive order:
                                   name, Unix mode, DOS date and time (raw),
                                   made-by system, method, the local header's
-                                  extra fields ("none", or "align4096" for a
-                                  well-formed zipalign field, else the IDs in
-                                  hex) with where the data starts within a
-                                  4096-byte page, and the central extra length
+                                  extra fields ("none", or "pad" for cfngen's
+                                  padding field, ID 0x6663, all zeros, else
+                                  the IDs in hex) with where the data starts
+                                  within a 64 KiB block, and the central
+                                  extra length
        layer_zip.py offset ZIP NAME
                                   where NAME's data starts in ZIP
        layer_zip.py extract ZIP DIR
@@ -20,15 +21,14 @@ import zipfile
 
 
 def local_extras(extra):
-    """The local extra fields, in words; the alignment field (0xD935: the
-    alignment, little-endian, then zeros) must be exactly that."""
+    """The local extra fields, in words; cfngen's padding field (0x6663,
+    "cf") must hold zeros only."""
     words = []
     while extra:
         fid, n = struct.unpack("<HH", extra[:4])
         body, extra = extra[4:4 + n], extra[4 + n:]
-        if (fid == 0xD935 and n >= 2 and body[:2] == struct.pack("<H", 4096)
-                and body[2:] == bytes(n - 2)):
-            words.append("align4096")
+        if fid == 0x6663 and body == bytes(n):
+            words.append("pad")
         else:
             words.append("%04x" % fid)
     return ",".join(words) or "none"
@@ -53,7 +53,7 @@ def describe(path):
             extra = data[off + 30 + name_len:off + 30 + name_len + extra_len]
             where = ""
             if extra_len:
-                where = " data-at=%d%%4096" % (data_offset(data, i) % 4096)
+                where = " data-at=%d%%65536" % (data_offset(data, i) % 65536)
             print("%s %o date=%d time=%d made-by=%d method=%d "
                   "local-extra=%s%s central-extra=%d" % (
                       i.filename, i.external_attr >> 16, dos_date, dos_time,
