@@ -30,7 +30,7 @@
 #include "deno_source.h"
 #include "digest.h"
 #include "http.h"
-#include "layer.h"
+#include "layer_input.h"
 #include "log.h"
 #include "outfile.h"
 #include "sumfile.h"
@@ -548,7 +548,7 @@ download(struct http *h, struct release *r, const char *dir, int record)
 	}
 	/* A body that matches its checksum can still be an error page
 	 * published by mistake. */
-	if (layer_zip_probe(s.path, &why) == -1) {
+	if (layer_input_probe(s.path, &why) == -1) {
 		log_error("%s: %s, although its checksum matches; the server "
 		    "sent something else under that name", r->asset, why);
 		goto out;

@@ -17,7 +17,7 @@
 #include "cache.h"
 #include "elf.h"
 #include "inspect.h"
-#include "layer.h"
+#include "layer_input.h"
 #include "log.h"
 #include "options.h"
 #include "xalloc.h"

@@ -1,19 +1,18 @@
 /*
- * Deterministic zips; the only user of libzip (and of zlib).
+ * Deterministic zips, written; with layer_input.c, the only user of libzip
+ * and zlib.
  *
  * A layer_zip is written entry by entry, in the order added, each with a
  * fixed Unix mode in the external attributes ("made by" Unix), the DOS
  * time 1980-01-01 00:00 and no extra fields (but the padding of
  * layer_zip_add_entry(), which depends on the input only), so the same
- * inputs give the same bytes in any time zone and under any umask. It goes to a temporary
- * file beside its destination (removed on failure and on SIGINT/SIGTERM)
- * and lands under its name only with layer_zip_commit().
+ * inputs give the same bytes in any time zone and under any umask. It goes
+ * to a temporary file beside its destination (removed on failure and on
+ * SIGINT/SIGTERM) and lands under its name only with layer_zip_commit().
  *
- * A layer_input is one entry of an existing zip (Deno's release zip and
- * its "deno"): its compressed bytes are copied as they are (in the
- * kernel, with copy_file_range), never inflated and deflated again;
- * layer_input_inflate() streams the inflated bytes for the checks (ISA-L),
- * verifying the CRC-32 and size.
+ * An entry of an existing zip (layer_input.h: Deno's release zip and its
+ * "deno") goes in with its compressed bytes as they are, copied in the
+ * kernel (copy_file_range), never inflated and deflated again.
  */
 #ifndef CFNGEN_LAYER_H
 #define CFNGEN_LAYER_H
@@ -28,34 +27,7 @@
 #define LAYER_DOS_TIME	0
 
 struct asset;
-struct layer_input;
-
-/*
- * Opens the zip at path and finds the entry called name. A file that is
- * not a readable zip, or lacks the entry, is a usage error naming what
- * (e.g. "--deno-zip deno.zip"). NULL on error.
- */
-struct layer_input	*layer_input_open(const char *path, const char *name,
-			    const char *what);
-uint64_t		 layer_input_size(const struct layer_input *);
-/*
- * Calls fn with the inflated bytes of the entry, in order, with their
- * offset; fn returns 0, or -1 to stop. Reports nothing, so it may run in
- * a thread of its own while a layer_zip copies from the same input: -1
- * with *err set (caller frees) when the entry is damaged (bad deflate
- * data, CRC-32 or size not as the zip says) or unreadable, -1 with *err
- * NULL when fn stopped it.
- */
-int			 layer_input_inflate(struct layer_input *,
-			    int (*fn)(void *, uint64_t off, const void *,
-			    size_t), void *arg, char **err);
-void			 layer_input_close(struct layer_input *);
-/*
- * Whether path is a consistent zip holding "deno", as a Deno release zip
- * does, for files cfngen did not choose (a download). Reports nothing: 0,
- * or -1 with *why set to a static explanation.
- */
-int			 layer_zip_probe(const char *path, const char **why);
+struct layer_input;	/* layer_input.h */
 
 struct layer_zip;
 

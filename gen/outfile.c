@@ -43,6 +43,26 @@ write_all(int fd, const void *p, size_t n)
 }
 
 int
+pread_all(int fd, void *p, size_t n, uint64_t off)
+{
+	ssize_t	r;
+	size_t	done = 0;
+
+	while (done < n) {
+		r = pread(fd, (char *)p + done, n - done, (off_t)(off + done));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = 0;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int
 mkdir_p(const char *path)
 {
 	struct stat	 st;

@@ -12,6 +12,8 @@
 #define CFNGEN_OUTFILE_H
 
 #include <sys/types.h>
+
+#include <stdint.h>
 #include <stddef.h>
 
 struct outfile;
@@ -70,6 +72,11 @@ const char	*outfile_tmpdir(void);
 
 /* write(2) until done, retrying EINTR; -1 with errno on failure. */
 int		 write_all(int fd, const void *, size_t);
+/*
+ * Exactly n bytes at off, retrying EINTR; -1 with errno set, or with errno
+ * 0 when the file ends first.
+ */
+int		 pread_all(int fd, void *, size_t n, uint64_t off);
 
 /*
  * Checks that a file could be created in path's directory (it exists, is a

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cache.h"
-#include "layer.h"
+#include "layer_input.h"
 #include "log.h"
 #include "source.h"
 #include "xalloc.h"
