@@ -264,6 +264,49 @@ report(const char *what, const struct http_response *resp, const char *hint,
 
 static const char *const keep[] = { "x-amzn-errortype", NULL };
 
+/*
+ * One call to SSO or SSO-OIDC, with hd its one header: a POST of body, or
+ * a GET when body is NULL. -1 when it fails or answers other than 200
+ * (reported by report(), with hint on a 401, a warning when warn is set);
+ * else 0 with *d the reply as JSON, NULL when it is not. The reply holds
+ * tokens or keys: its bytes are wiped.
+ */
+static int
+sso_call(struct http *h, const char *url, const struct http_header *hd,
+    const struct buf *body, const char *what, const char *hint, int warn,
+    struct doc **d)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	int			 rc = -1;
+
+	*d = NULL;
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.method = body != NULL ? HTTP_POST : HTTP_GET;
+	req.url = url;
+	req.headers = hd;
+	req.nheaders = 1;
+	if (body != NULL) {
+		req.body = body->data;
+		req.body_len = body->len;
+	}
+	req.retry = 1;
+	req.want_headers = keep;
+	req.body_max = 256 * 1024;
+	if (http_do(h, &req, &resp) == 0) {
+		if (resp.status == 200) {
+			*d = parse_quietly(resp.body.data, resp.body.len, what);
+			rc = 0;
+		} else
+			report(what, &resp, resp.status == 401 ? hint : NULL,
+			    warn);
+	}
+	explicit_bzero(resp.body.data, resp.body.len);
+	http_response_free(&resp);
+	return rc;
+}
+
 /* The token file rewritten with the refreshed token, atomically. */
 static void
 write_token(const struct sso_profile *sp, const struct sso_token *t)
@@ -305,8 +348,6 @@ static int
 refresh(const struct aws_config *c, struct http *h,
     const struct sso_profile *sp, struct sso_token *t)
 {
-	struct http_request	 req;
-	struct http_response	 resp;
 	struct http_header	 hd = { "Content-Type", "application/json", 0 };
 	const char		*ep = aws_config_endpoint(c, "sso-oidc");
 	const struct doc	*v;
@@ -327,7 +368,6 @@ refresh(const struct aws_config *c, struct http *h,
 		    "refreshed", sp->path);
 		return -1;
 	}
-	memset(&resp, 0, sizeof(resp));
 	url = ep != NULL ? xasprintf("%s/token", ep) :
 	    xasprintf("https://oidc.%s.amazonaws.com/token", sp->region);
 	what = xasprintf("SSO-OIDC CreateToken (%s, profile %s)",
@@ -344,23 +384,8 @@ refresh(const struct aws_config *c, struct http *h,
 		log_verbose("%s: %s; not refreshed", what, strerror(errno));
 		goto out;
 	}
-	memset(&req, 0, sizeof(req));
-	req.method = HTTP_POST;
-	req.url = url;
-	req.headers = &hd;
-	req.nheaders = 1;
-	req.body = body.data;
-	req.body_len = body.len;
-	req.retry = 1;
-	req.want_headers = keep;
-	req.body_max = 256 * 1024;
-	if (http_do(h, &req, &resp) == -1)
+	if (sso_call(h, url, &hd, &body, what, NULL, 1, &d) == -1)
 		goto out;
-	if (resp.status != 200) {
-		report(what, &resp, NULL, 1);
-		goto out;
-	}
-	d = parse_quietly(resp.body.data, resp.body.len, what);
 	at = d != NULL ? str_field(d, "accessToken") : NULL;
 	v = d != NULL ? doc_map_get(d, "expiresIn") : NULL;
 	if (at == NULL || *at == '\0' || v == NULL ||
@@ -380,8 +405,6 @@ refresh(const struct aws_config *c, struct http *h,
 	rc = 0;
 out:
 	doc_free(d);
-	explicit_bzero(resp.body.data, resp.body.len);
-	http_response_free(&resp);
 	explicit_bzero(body.data, body.len);
 	buf_free(&body);
 	free(url);
@@ -443,8 +466,6 @@ sso_credentials(const struct aws_config *c, struct http *h,
     const char *profile, struct aws_credentials *cr)
 {
 	struct sso_profile	 sp;
-	struct http_request	 req;
-	struct http_response	 resp;
 	struct http_header	 hd = { "x-amz-sso_bearer_token", NULL, 1 };
 	const char		*ep = aws_config_endpoint(c, "sso");
 	const struct doc	*rc_doc, *exp;
@@ -453,7 +474,6 @@ sso_credentials(const struct aws_config *c, struct http *h,
 	char			*token = NULL, *what = NULL, *source = NULL;
 	int			 rc;
 
-	memset(&resp, 0, sizeof(resp));
 	if ((rc = sso_settings(c, profile, &sp)) != 1)
 		return rc;
 	rc = -1;
@@ -473,21 +493,8 @@ sso_credentials(const struct aws_config *c, struct http *h,
 		goto out;
 	}
 	hd.value = token;
-	memset(&req, 0, sizeof(req));
-	req.method = HTTP_GET;
-	req.url = url.data;
-	req.headers = &hd;
-	req.nheaders = 1;
-	req.retry = 1;
-	req.want_headers = keep;
-	req.body_max = 256 * 1024;
-	if (http_do(h, &req, &resp) == -1)
+	if (sso_call(h, url.data, &hd, NULL, what, sp.hint, 0, &d) == -1)
 		goto out;
-	if (resp.status != 200) {
-		report(what, &resp, resp.status == 401 ? sp.hint : NULL, 0);
-		goto out;
-	}
-	d = parse_quietly(resp.body.data, resp.body.len, what);
 	rc_doc = d != NULL ? doc_map_get(d, "roleCredentials") : NULL;
 	exp = rc_doc != NULL ? doc_map_get(rc_doc, "expiration") : NULL;
 	if (rc_doc == NULL || doc_type(rc_doc) != DOC_MAP ||
@@ -507,8 +514,6 @@ sso_credentials(const struct aws_config *c, struct http *h,
 	rc = 1;
 out:
 	doc_free(d);
-	explicit_bzero(resp.body.data, resp.body.len);
-	http_response_free(&resp);
 	wipe_free(token);
 	buf_free(&url);
 	free(what);

@@ -10,6 +10,11 @@ usage: layer_zip.py list ZIP      one line per entry, in archive order:
                                   extra length
        layer_zip.py offset ZIP NAME
                                   where NAME's data starts in ZIP
+       layer_zip.py place ZIP NAME AT OUT
+                                  writes OUT, a zip of NAME alone whose
+                                  compressed bytes (as they are in ZIP) start
+                                  at offset AT, behind zeros in an extra field
+                                  (ID 0x7a7a) of the local header
        layer_zip.py extract ZIP DIR
                                   extract with Unix modes applied
 """
@@ -38,6 +43,29 @@ def data_offset(data, info):
     off = info.header_offset
     name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
     return off + 30 + name_len + extra_len
+
+
+def place(path, name, at, out):
+    data = open(path, "rb").read()
+    with zipfile.ZipFile(path) as z:
+        i = z.getinfo(name)
+    start = data_offset(data, i)
+    raw = data[start:start + i.compress_size]
+    fname = name.encode()
+    pad = at - 30 - len(fname) - 4
+    if pad < 0 or pad > 65531:
+        raise SystemExit("cannot place %s at %d" % (name, at))
+    extra = struct.pack("<HH", 0x7A7A, pad) + bytes(pad)
+    fixed = (20, 0, i.compress_type, 0, 33, i.CRC, i.compress_size,
+             i.file_size, len(fname))
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fixed,
+                        len(extra)) + fname + extra
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E,
+                          *fixed, 0, 0, 0, 0, 0o100755 << 16, 0) + fname
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central),
+                      len(local) + len(raw), 0)
+    with open(out, "wb") as f:
+        f.write(local + raw + central + end)
 
 
 def describe(path):
@@ -80,6 +108,8 @@ if __name__ == "__main__":
         with zipfile.ZipFile(sys.argv[2]) as z:
             print(data_offset(open(sys.argv[2], "rb").read(),
                               z.getinfo(sys.argv[3])))
+    elif len(sys.argv) == 6 and sys.argv[1] == "place":
+        place(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif len(sys.argv) == 4 and sys.argv[1] == "extract":
         extract(sys.argv[2], sys.argv[3])
     else:

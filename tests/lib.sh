@@ -127,6 +127,16 @@ bench_moto() {
 	wait_port "$PORT" 60 || { echo "moto_server did not start" >&2; exit 1; }
 	URL=http://127.0.0.1:$PORT
 }
+# The x86_64 layer zip of the test Deno, for the upload benchmarks to send
+# with the AWS CLI too: ZIP (in $T), SIZE in bytes, and KEY, its S3 key.
+bench_layer_zip() {
+	ZIP=$T/layer.zip
+	"$CFNGEN" -q build --arch x86_64 --deno-zip "$DENO_X64_ZIP" \
+	    --out-dir "$T/b" || exit 1
+	mv "$T"/b/*.zip "$ZIP"
+	SIZE=$(wc -c <"$ZIP" | tr -d ' ')
+	KEY=$(sha256sum "$ZIP" | cut -d' ' -f1).zip
+}
 cfn_lint() {
 	"$PYTHON3" -c 'import sys; sys.argv[0] = "cfn-lint"; from cfnlint.runner import main; sys.exit(main())' "$@"
 }

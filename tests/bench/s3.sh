@@ -34,12 +34,7 @@ cfngen() {	# cfngen PREFIX: the pipeline, RSS into $T/rss.one
 
 # Warm the build cache: the benchmark is about the upload.
 cfngen warmup/
-ZIP=$T/layer.zip
-"$CFNGEN" -q build --arch x86_64 --deno-zip "$DENO_X64_ZIP" --out-dir "$T/b" ||
-    exit 1
-mv "$T"/b/*.zip "$ZIP"
-SIZE=$(wc -c <"$ZIP" | tr -d ' ')
-KEY=$(sha256sum "$ZIP" | cut -d' ' -f1).zip
+bench_layer_zip
 
 : >"$T/cfngen.t"
 : >"$T/cli.t"
